@@ -1,0 +1,24 @@
+"""Start an RQ worker on every queue of the registry, with RQ's scheduler.
+
+Workers are started from the same list jobs are declared against, so no job can
+wait on a queue nobody serves. Run more of these on other machines with the same
+REDIS_URL and DATABASE_URL to add capacity.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from hotspot import queues
+
+
+class Command(BaseCommand):
+    help = "Run an RQ worker for all queues in hotspot/queues.py (with the scheduler)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--burst", action="store_true", help="Exit when the queues are empty.")
+        parser.add_argument("--queues", nargs="*", choices=queues.WORKER_QUEUES,
+                            help="Only these queues (default: all).")
+
+    def handle(self, *args, burst=False, **options):
+        names = options.get("queues") or list(queues.WORKER_QUEUES)
+        call_command("rqworker", *names, with_scheduler=True, burst=burst)

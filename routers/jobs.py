@@ -1,0 +1,1 @@
+"""Router jobs: thin wrappers that re-read rows and call services."""

@@ -1,0 +1,51 @@
+"""Start web (daphne), one worker and the scheduler; Ctrl-C stops all three."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PY = sys.executable
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+
+PROCESSES = {
+    "web": [PY, "-m", "daphne", "-b", HOST, "-p", PORT, "hotspot.asgi:application"],
+    "worker": [PY, "manage.py", "worker"],
+    "scheduler": [PY, "manage.py", "scheduler"],
+}
+
+
+def main() -> int:
+    children = {name: subprocess.Popen(cmd) for name, cmd in PROCESSES.items()}
+    print(f"\n  Hotspot is running at http://{HOST}:{PORT}/  (Ctrl-C stops web, worker and scheduler)\n",
+          flush=True)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping:
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"{name} exited with {child.returncode}; stopping the rest", flush=True)
+                stopping = True
+        time.sleep(0.5)
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.time() + 15
+    for child in children.values():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

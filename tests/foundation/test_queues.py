@@ -1,0 +1,61 @@
+import pytest
+from django.core.checks import run_checks
+
+from conftest import run_jobs
+from hotspot import jobs, queues
+
+EXECUTED = []
+
+
+@jobs.job(queues.DEFAULT)
+def record_value(value):
+    """A trivial job: the test checks a real worker ran it."""
+    from django.core.cache import cache
+
+    cache.set("test-job-ran", value, 60)
+
+
+def test_it_fails_the_system_check_for_a_job_bound_to_an_unknown_queue():
+    @jobs.job("router-provisioning")
+    def lost_job():
+        pass
+
+    try:
+        errors = [e for e in run_checks() if e.id == "hotspot.E001"]
+        assert len(errors) == 1
+        assert "router-provisioning" in errors[0].msg
+        with pytest.raises(ValueError, match="no worker serves"):
+            jobs.enqueue(lost_job)
+    finally:
+        jobs.REGISTRY.pop(lost_job.job_spec.path)
+    assert not [e for e in run_checks() if e.id == "hotspot.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_a_job_enqueued_through_the_registry_in_a_real_worker():
+    from django.core.cache import cache
+
+    cache.delete("test-job-ran")
+    jobs.enqueue(record_value, 42)  # outside a transaction: enqueued at once
+    queue = jobs.queue_for(queues.DEFAULT)
+    assert queue.count == 1
+    run_jobs(queues.DEFAULT)
+    assert cache.get("test-job-ran") == 42
+    assert queue.count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_enqueues_only_after_the_transaction_commits():
+    from django.db import transaction
+
+    queue = jobs.queue_for(queues.DEFAULT)
+    with transaction.atomic():
+        jobs.enqueue(record_value, 1)
+        assert queue.count == 0
+    assert queue.count == 1
+
+
+def test_the_workers_listen_on_every_registry_queue(settings):
+    assert set(settings.RQ_QUEUES) == set(queues.WORKER_QUEUES)
+    assert {"router-checks", "router-data", "provisioning", "radius-sync", "imports",
+            "default"} == set(queues.WORKER_QUEUES)

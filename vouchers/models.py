@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+
+
+class VoucherProfile(models.Model):
+    """What a voucher buys: time, data, speed, shared users, validity, price."""
+
+    class Validity(models.TextChoices):
+        AFTER_FIRST_USE = "after_first_use", "From first use"
+        FIXED = "fixed", "Fixed expiry date"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="voucher_profiles"
+    )
+    name = models.CharField(max_length=64)
+    time_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds of use.")
+    data_limit = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    rate_limit_up = models.CharField(max_length=20, blank=True, help_text="e.g. 2M")
+    rate_limit_down = models.CharField(max_length=20, blank=True, help_text="e.g. 5M")
+    shared_users = models.PositiveIntegerField(default=1)
+    validity = models.CharField(
+        max_length=20, choices=Validity.choices, default=Validity.AFTER_FIRST_USE
+    )
+    validity_seconds = models.PositiveIntegerField(null=True, blank=True)
+    fixed_expiry = models.DateTimeField(null=True, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="profile_name_per_org")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VoucherBatch(models.Model):
+    """A batch of vouchers generated together and synced to RADIUS."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="voucher_batches"
+    )
+    batch_id = models.CharField(max_length=40, unique=True)
+    profile = models.ForeignKey(VoucherProfile, on_delete=models.PROTECT, related_name="batches")
+    router = models.ForeignKey(
+        "routers.Router", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="voucher_batches",
+    )
+    radius_server = models.ForeignKey(
+        "radius.RadiusServer", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="voucher_batches",
+    )
+    count = models.PositiveIntegerField()
+    code_length = models.PositiveSmallIntegerField(default=8)
+    prefix = models.CharField(max_length=10, blank=True)
+    separate_password = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.batch_id
+
+
+class Voucher(models.Model):
+    """One sellable code; its RADIUS sync status is tracked individually."""
+
+    class State(models.TextChoices):
+        UNUSED = "unused", "Unused"
+        ACTIVE = "active", "Active"
+        USED_UP = "used_up", "Used up"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    class SyncStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SYNCED = "synced", "Synced"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="vouchers"
+    )
+    batch = models.ForeignKey(VoucherBatch, on_delete=models.CASCADE, related_name="vouchers")
+    code = models.CharField(max_length=40, unique=True)
+    password = models.CharField(max_length=40)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNUSED)
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    radius_sync_status = models.CharField(
+        max_length=10, choices=SyncStatus.choices, default=SyncStatus.PENDING
+    )
+    radius_synced_at = models.DateTimeField(null=True, blank=True)
+    radius_sync_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["batch", "radius_sync_status"], name="voucher_batch_sync_idx"),
+            models.Index(fields=["radius_sync_status"], name="voucher_sync_idx"),
+            models.Index(fields=["state", "expires_at"], name="voucher_state_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return self.code
