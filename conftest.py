@@ -7,8 +7,12 @@ things. Jobs run in rq's SimpleWorker in burst mode against the real Redis
 
 import importlib.util
 
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
+from rq import SimpleWorker
+from rq.timeouts import TimerDeathPenalty
 
 # The simulator fixtures (routersim) for every test.
 pytest_plugins = (
@@ -82,16 +86,27 @@ def make_router(acme):
     return make
 
 
+class ThreadWorker(SimpleWorker):
+    """A SimpleWorker usable off the main thread (async tests run sync code in threads):
+    no signal handlers, and job timeouts by timer instead of SIGALRM."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self):
+        pass
+
+
 def run_jobs(*queue_names, with_scheduler=False, max_loops=1):
     """Drain the given queues (default: all) in a real RQ SimpleWorker, burst mode."""
     from django_rq import get_connection, get_queue
-    from rq import SimpleWorker
 
     from hotspot import queues
 
     names = queue_names or queues.WORKER_QUEUES
     qs = [get_queue(n) for n in names]
-    worker = SimpleWorker(qs, connection=get_connection(names[0]))
+    worker_class = SimpleWorker if threading.current_thread() is threading.main_thread() \
+        else ThreadWorker
+    worker = worker_class(qs, connection=get_connection(names[0]))
     worker.work(burst=True, with_scheduler=with_scheduler)
     return worker
 
@@ -104,3 +119,21 @@ def rq_worker():
 @pytest.fixture
 def user_model():
     return get_user_model()
+
+
+def drain_until(predicate, timeout=30.0, queue_names=()):
+    """Run burst workers (with RQ's scheduler) until `predicate()` holds or time runs out.
+
+    A burst worker does not wait for scheduled jobs, so scheduled retries and
+    follow-up probes need repeated runs; the loop is bounded by `timeout`.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        run_jobs(*queue_names, with_scheduler=True)
+        if predicate():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)

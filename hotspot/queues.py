@@ -31,12 +31,15 @@ class QueueSpec:
 QUEUES: dict[str, QueueSpec] = {
     q.name: q
     for q in (
+        # Priority order: a worker always takes from the first non-empty queue, so
+        # probing and health checks (possibly many, each bounded by a timeout) come
+        # last and can never starve deployments, syncs or imports.
         QueueSpec(PROVISIONING, 900, "deployments to routers and their rollback"),
-        QueueSpec(ROUTER_CHECKS, 300, "probing new routers, fleet health checks"),
         QueueSpec(ROUTER_DATA, 60, "live data of routers someone is looking at"),
         QueueSpec(RADIUS_SYNC, 3600, "voucher sync to RADIUS agents"),
         QueueSpec(IMPORTS, 600, "imports of pools and secrets from routers"),
         QueueSpec(DEFAULT, 300, "housekeeping: reconcilers, expiry"),
+        QueueSpec(ROUTER_CHECKS, 300, "probing new routers, fleet health checks"),
     )
 }
 

@@ -10,4 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("admin/rq/", include("django_rq.urls")),
     path("", include("routers.urls")),
+    path("", include("provisioning.urls")),
+    path("", include("vouchers.urls")),
+    path("", include("radius.urls")),
 ]

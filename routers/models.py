@@ -40,6 +40,7 @@ class Router(models.Model):
     serial = models.CharField(max_length=60, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     probe_attempts = models.PositiveIntegerField(default=0)
+    next_probe_at = models.DateTimeField(null=True, blank=True)
     missed_checks = models.PositiveIntegerField(default=0)
     radius_server = models.ForeignKey(
         "radius.RadiusServer", null=True, blank=True, on_delete=models.SET_NULL,
@@ -59,6 +60,7 @@ class Router(models.Model):
             models.Index(fields=["status"], name="router_status_idx"),
             models.Index(fields=["last_seen"], name="router_last_seen_idx"),
             models.Index(fields=["organization", "status"], name="router_org_status_idx"),
+            models.Index(fields=["status", "next_probe_at"], name="router_probe_due_idx"),
         ]
 
     def __str__(self):

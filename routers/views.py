@@ -1,8 +1,18 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from routers.choices import RouterStatus
+from routers.choices import ConfigKind, RouterStatus
+from routers.forms import RouterForm
 from routers.models import Router
+from routers.services import onboarding, probing
+from routers.services.stages import stage_of
+
+# htmx stops polling when a response has this status (htmx docs: 286).
+STOP_POLLING = 286
 
 
 def org_routers(request):
@@ -19,11 +29,94 @@ def router_list(request):
     if query:
         routers = routers.filter(name__icontains=query)
     page = Paginator(routers, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "q": query, "statuses": RouterStatus.choices}
+    context = {"page": page, "status": status, "q": query, "statuses": RouterStatus.choices,
+               "add_url": reverse("routers:add")}
     template = "routers/partials/router_table.html" if request.htmx else "routers/list.html"
     return render(request, template, context)
 
 
 def router_detail(request, pk):
     router = get_object_or_404(org_routers(request), pk=pk)
-    return render(request, "routers/detail.html", {"router": router})
+    context = {
+        "router": router,
+        "stage": stage_of(router),
+        "history": router.events.all()[:50],
+        "configs": router.configs.all()[:20],
+    }
+    return render(request, "routers/detail.html", context)
+
+
+def router_add(request):
+    form = RouterForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        router, _ = onboarding.create_router(request.organization, user=request.user,
+                                             **form.cleaned_data)
+        messages.success(request, f"Router {router.name} created. Apply the script below.")
+        return redirect("routers:wizard", router.pk)
+    return render(request, "routers/add.html", {"form": form, "stage": 1})
+
+
+def wizard(request, pk):
+    """The wizard page for the stage the router is at (stages 1-2 live here)."""
+    router = get_object_or_404(org_routers(request), pk=pk)
+    stage = stage_of(router)
+    if stage >= 3:
+        return redirect("provisioning:wizard", router.pk)
+    config = onboarding.latest_config(router, ConfigKind.INITIAL)
+    context = {"router": router, "stage": stage, "config": config,
+               **probing.probe_panel_context(router)}
+    return render(request, "routers/wizard_connect.html", context)
+
+
+def probe_panel(request, pk):
+    """Polling fallback for the live probe panel (the websocket pushes the same partial)."""
+    router = get_object_or_404(org_routers(request), pk=pk)
+    if stage_of(router) >= 3:
+        response = HttpResponse(status=STOP_POLLING)
+        response["HX-Redirect"] = reverse("routers:wizard", args=[router.pk])
+        return response
+    response = render(request, "routers/partials/probe_panel.html",
+                      probing.probe_panel_context(router))
+    if router.status != RouterStatus.PROBING:
+        response.status_code = STOP_POLLING
+    return response
+
+
+def initial_script_download(request, pk):
+    router = get_object_or_404(org_routers(request), pk=pk)
+    config = onboarding.latest_config(router, ConfigKind.INITIAL)
+    return rsc_download(config.script if config else "", f"{router.name}-initial.rsc")
+
+
+def config_download(request, pk, config_id):
+    router = get_object_or_404(org_routers(request), pk=pk)
+    config = get_object_or_404(router.configs, pk=config_id)
+    return rsc_download(config.script, f"{router.name}-{config.kind}-{config.pk}.rsc")
+
+
+def rsc_download(script: str, filename: str) -> HttpResponse:
+    response = HttpResponse(script, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def probe_again(request, pk):
+    router = get_object_or_404(org_routers(request), pk=pk)
+    if router.status in (RouterStatus.PROVISIONING,):
+        messages.error(request, "The router is being deployed; probe again when it finishes.")
+    else:
+        probing.start_probing(router, "probing restarted by the operator")
+        messages.success(request, f"Probing {router.name} again.")
+    return redirect("routers:wizard", router.pk)
+
+
+@require_POST
+def new_token(request, pk):
+    router = get_object_or_404(org_routers(request), pk=pk)
+    onboarding.issue_new_token(router, request.user)
+    if router.status != RouterStatus.PROVISIONING:
+        probing.start_probing(router, "new token issued")
+    messages.success(request, "New token issued. Apply the new initial script on the router; "
+                              "the old token stops working at the next probe.")
+    return redirect("routers:wizard", router.pk)

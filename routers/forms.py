@@ -1,0 +1,38 @@
+from django import forms
+
+from routers.models import Router
+from routers.services import naming
+
+
+class RouterForm(forms.Form):
+    """Stage 1: the router's identity and how the server reaches it."""
+
+    name = forms.CharField(
+        max_length=300, help_text="Becomes the router's identity; the API user is api-<name>.")
+    host = forms.CharField(
+        label="Management host", max_length=253,
+        help_text="IP address or DNS name this server reaches the router at.")
+    api_port = forms.IntegerField(
+        label="API port", required=False, min_value=1, max_value=65535,
+        help_text="8728 for the API, 8729 with TLS (blank: the default).")
+    use_tls = forms.BooleanField(label="Use TLS (api-ssl)", required=False)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        problem = naming.name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
+        if Router.objects.filter(organization=self.organization, name__iexact=name).exists():
+            raise forms.ValidationError(f"A router named {name!r} already exists.")
+        return name
+
+    def clean_host(self):
+        host = self.cleaned_data["host"].strip()
+        problem = naming.host_problem(host)
+        if problem:
+            raise forms.ValidationError(problem)
+        return host

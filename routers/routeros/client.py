@@ -1,0 +1,289 @@
+"""The product's only RouterOS API client, over routeros-api 0.21.0.
+
+    with RouterOSClient("10.0.0.1", 8728, "api", "secret", timeout=5) as ros:
+        pools = ros.print("/ip/pool", name="p1")
+        new_id = ros.add("/ip/pool", name="p2", ranges="10.0.0.2-10.0.0.9")
+        ros.set("/ip/pool", new_id, comment="x")
+        ros.remove("/ip/pool", new_id)
+
+Every wait is bounded: connect + login share one deadline (``timeout``), and each
+command gets ``command_timeout`` in total, however the bytes trickle in. One
+client per thread (routeros-api has no locking).
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from routeros_api import api_communicator, api_socket, base_api, exceptions
+from routeros_api.api import RouterOsApi
+
+from .errors import (
+    RouterAuthFailed,
+    RouterCommandError,
+    RouterConnectionLost,
+    RouterOSError,
+    RouterTimeout,
+    RouterTLSError,
+    RouterUnreachable,
+)
+
+AUTH_MESSAGES = ("invalid user name or password", "cannot log in", "not enough permissions")
+
+
+@dataclass
+class Reply:
+    rows: list[dict[str, str]] = field(default_factory=list)
+    ret: str | None = None
+
+
+def to_api(value: object) -> str:
+    """RouterOS takes strings: yes/no for booleans, decimal for numbers, "" for None."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    return str(value)
+
+
+class _DeadlineSocket(api_socket.SocketWrapper):
+    """Each read waits only for what is left of the current deadline."""
+
+    deadline: float | None = None
+
+    def receive(self, length: int) -> bytes:
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("timed out")
+            self.socket.settimeout(remaining)
+        return super().receive(length)
+
+
+class _Connection(base_api.Connection):
+    """Notes the last !trap's category and any !fatal reason, which routeros-api drops."""
+
+    def __init__(self, sock: _DeadlineSocket) -> None:
+        super().__init__(sock)
+        self.trap_category: int | None = None
+        self.fatal: str | None = None
+
+    def receive_sentence(self) -> list[bytes]:
+        words = super().receive_sentence()
+        if words and words[0] == b"!trap":
+            self.trap_category = None
+            for word in words[1:]:
+                if word.startswith(b"=category="):
+                    try:
+                        self.trap_category = int(word[10:])
+                    except ValueError:
+                        pass
+        elif words and words[0] == b"!fatal":
+            self.fatal = b" ".join(words[1:]).decode("utf-8", "replace") or "fatal"
+        return words
+
+
+def _unreachable_reason(exc: BaseException) -> str:
+    if isinstance(exc, socket.gaierror):
+        return "dns"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "timeout"
+    return "network"
+
+
+def _timed_out(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (socket.timeout, TimeoutError)):
+            return True
+        seen = seen.__context__
+    return False
+
+
+class RouterOSClient:
+    """A logged-in API session. Use as a context manager, or connect()/close()."""
+
+    def __init__(self, host: str, port: int | None = None, username: str = "admin",
+                 password: str = "", use_tls: bool = False, timeout: float = 10.0,
+                 command_timeout: float | None = None) -> None:
+        self.host = host
+        self.port = port or (8729 if use_tls else 8728)
+        self.username = username
+        self._password = password
+        self.use_tls = use_tls
+        self.timeout = timeout
+        self.command_timeout = command_timeout or timeout
+        self._sock: _DeadlineSocket | None = None
+        self._conn: _Connection | None = None
+        self._api: RouterOsApi | None = None
+
+    def __repr__(self) -> str:  # no password, ever
+        return f"<RouterOSClient {self.username}@{self.host}:{self.port} tls={self.use_tls}>"
+
+    # -- session ------------------------------------------------------------------------
+    def __enter__(self) -> RouterOSClient:
+        return self.connect()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connected(self) -> bool:
+        return self._api is not None
+
+    def connect(self, deadline: float | None = None) -> RouterOSClient:
+        """Open TCP (+TLS) and log in, all within ``timeout`` seconds (or by ``deadline``)."""
+        if self._api is not None:
+            return self
+        deadline = deadline or time.monotonic() + self.timeout
+        raw = self._open_socket(deadline)
+        self._sock = _DeadlineSocket(raw)
+        self._conn = _Connection(self._sock)
+        api = RouterOsApi(api_communicator.ApiCommunicator(self._conn))
+        self._sock.deadline = deadline
+        try:
+            api.login(self.username, self._password, True)
+        except exceptions.RouterOsApiCommunicationError as exc:
+            self.close()
+            text = exc.original_message.decode("utf-8", "replace")
+            if any(m in text for m in AUTH_MESSAGES):
+                raise RouterAuthFailed(self.username, text, self.host, self.port) from None
+            raise RouterCommandError(text, self._conn.trap_category if self._conn else None,
+                                     "/login", self.host, self.port) from None
+        except exceptions.RouterOsApiError as exc:
+            timed_out = _timed_out(exc)
+            self.close()
+            if timed_out:
+                raise RouterUnreachable("timeout", self.host, self.port,
+                                        "no answer to login") from None
+            raise RouterConnectionLost(f"{self.host}:{self.port}: connection lost during login",
+                                       self.host, self.port) from None
+        self._api = api
+        return self
+
+    def _open_socket(self, deadline: float) -> socket.socket:
+        remaining = max(deadline - time.monotonic(), 0.001)
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=remaining)
+        except OSError as exc:
+            raise RouterUnreachable(_unreachable_reason(exc), self.host, self.port) from None
+        api_socket.set_keepalive(sock, after_idle_sec=10)
+        if not self.use_tls:
+            return sock
+        # RouterOS's api-ssl usually has a self-signed certificate: encrypt, don't verify.
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        try:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            return context.wrap_socket(sock, server_hostname=self.host)
+        except TimeoutError:
+            sock.close()
+            raise RouterUnreachable("timeout", self.host, self.port, "TLS handshake") from None
+        except (ssl.SSLError, ssl.CertificateError, ConnectionError) as exc:
+            sock.close()
+            raise RouterTLSError(f"{self.host}:{self.port}: TLS handshake failed: "
+                                 f"{type(exc).__name__}", self.host, self.port) from None
+
+    def close(self) -> None:
+        self._api = None
+        if self._sock is not None:
+            try:
+                self._sock.close()
+            except OSError:
+                pass
+        self._sock = None
+
+    # -- commands -------------------------------------------------------------------------
+    def call(self, path: str, params: Mapping[str, Any] | None = None,
+             queries: Mapping[str, Any] | None = None) -> Reply:
+        """Run any command word, e.g. call("/ip/pool/print") or call("/import", {...})."""
+        if self._api is None or self._sock is None or self._conn is None:
+            raise RouterConnectionLost("not connected", self.host, self.port)
+        menu, _, command = path.rstrip("/").rpartition("/")
+        arguments = {k: to_api(v) for k, v in (params or {}).items()}
+        where = {k: to_api(v) for k, v in (queries or {}).items()}
+        resource = self._api.get_resource(menu or "/")
+        self._sock.deadline = time.monotonic() + self.command_timeout
+        try:
+            response = resource.call(command, arguments, where)
+        except exceptions.RouterOsApiCommunicationError as exc:
+            text = exc.original_message.decode("utf-8", "replace")
+            raise RouterCommandError(text, self._conn.trap_category, path, self.host,
+                                     self.port) from None
+        except exceptions.RouterOsApiError as exc:
+            fatal = self._conn.fatal
+            timed_out = _timed_out(exc)
+            self.close()
+            if timed_out:
+                raise RouterTimeout(path, self.command_timeout, self.host, self.port) from None
+            why = f"router said: {fatal}" if fatal else "connection lost"
+            raise RouterConnectionLost(f"{self.host}:{self.port}: {path}: {why}",
+                                       self.host, self.port) from None
+        rows = [{(".id" if k == "id" else k): v for k, v in row.items()} for row in response]
+        return Reply(rows, response.done_message.get("ret"))
+
+    def print(self, path: str, proplist: list[str] | tuple[str, ...] | None = None,
+              where: Mapping[str, Any] | None = None, **equals: Any) -> list[dict[str, str]]:
+        """Items of a menu; ``where``/keyword arguments are equality queries."""
+        params = {".proplist": ",".join(proplist)} if proplist else {}
+        queries = {**(where or {}), **equals}
+        return self.call(_join(path, "print"), params, queries).rows
+
+    def add(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> str:
+        """Add an item; returns its new .id (e.g. "*1A")."""
+        return self.call(_join(path, "add"), {**(params or {}), **kw}).ret or ""
+
+    def set(self, path: str, item_id: str | None = None, params: Mapping[str, Any] | None = None,
+            **kw: Any) -> None:
+        """Change an item (by .id or name); item_id None for singletons (/system/identity)."""
+        values = {**(params or {}), **kw}
+        if item_id is not None:
+            values[".id"] = item_id
+        self.call(_join(path, "set"), values)
+
+    def remove(self, path: str, *item_ids: str) -> None:
+        self.call(_join(path, "remove"), {".id": ",".join(item_ids)})
+
+    def run(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Reply:
+        """Any other command, e.g. run("/import", {"file-name": "x.rsc"})."""
+        return self.call(path, {**(params or {}), **kw})
+
+
+def _join(path: str, command: str) -> str:
+    return "/" + "/".join(w for w in path.replace(" ", "/").split("/") if w) + "/" + command
+
+
+def probe(host: str, port: int | None = None, username: str = "admin", password: str = "",
+          use_tls: bool = False, timeout: float = 10.0) -> dict[str, Any]:
+    """Log in and read identity, resource and interfaces, all within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    client = RouterOSClient(host, port, username, password, use_tls, timeout)
+    try:
+        client.connect(deadline)
+        result: dict[str, Any] = {}
+        for key, path in (("identity", "/system/identity"), ("resource", "/system/resource"),
+                          ("interfaces", "/interface")):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RouterUnreachable("timeout", host, client.port, "probe took too long")
+            client.command_timeout = remaining
+            try:
+                rows = client.print(path)
+            except RouterTimeout:
+                raise RouterUnreachable("timeout", host, client.port, f"no answer to {path}") \
+                    from None
+            result[key] = rows if key == "interfaces" else (rows[0] if rows else {})
+        return result
+    finally:
+        client.close()
+
+
+__all__ = ["RouterOSClient", "RouterOSError", "Reply", "probe", "to_api"]

@@ -1,0 +1,94 @@
+"""Why a router does not answer, in words an operator can act on.
+
+Operators' most common support question is "why won't it connect". Each failed
+probe names its cause and the exact RouterOS lines that fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routers.choices import ProbeOutcome
+from routers.routeros import errors
+
+MIN_VERSION = (7, 1)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    outcome: str
+    error: str
+    hint: str
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """'7.16.2 (stable)' -> (7, 16, 2)."""
+    head = (text or "").split(" ", 1)[0]
+    parts = []
+    for piece in head.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def too_old(version: str) -> Diagnosis:
+    return Diagnosis(
+        ProbeOutcome.TOO_OLD,
+        f"RouterOS {version} is older than {'.'.join(map(str, MIN_VERSION))}, "
+        "the oldest version the product configures.",
+        "Upgrade RouterOS on the router, then probe again:\n"
+        "/system package update set channel=stable\n"
+        "/system package update install",
+    )
+
+
+def diagnose(exc: Exception, *, host: str, port: int, username: str, use_tls: bool,
+             timeout: float) -> Diagnosis:
+    service = "api-ssl" if use_tls else "api"
+    if isinstance(exc, errors.RouterAuthFailed):
+        return Diagnosis(
+            ProbeOutcome.LOGIN_REFUSED,
+            f"The router answered but refused the login of {username!r}.",
+            "The initial script has not been applied yet, or the token changed since. "
+            "Paste the current initial script shown on this page into the router's "
+            f"terminal. To check: /user print where name=\"{username}\"",
+        )
+    if isinstance(exc, errors.RouterTLSError):
+        return Diagnosis(
+            ProbeOutcome.TLS,
+            f"The TLS handshake with {host}:{port} failed: {exc}",
+            "api-ssl needs a certificate on the router:\n"
+            "/certificate add name=api-ssl common-name=api-ssl days-valid=3650\n"
+            "/certificate sign api-ssl\n"
+            "/ip service set api-ssl certificate=api-ssl disabled=no",
+        )
+    if isinstance(exc, errors.RouterUnreachable) and exc.reason == "refused":
+        return Diagnosis(
+            ProbeOutcome.REFUSED,
+            f"{host} refused the connection on port {port}.",
+            f"The {service} service is off or listens on another port. On the router:\n"
+            f"/ip service enable {service}\n"
+            f"/ip service set {service} port={port}",
+        )
+    if isinstance(exc, errors.RouterUnreachable) and exc.reason == "dns":
+        return Diagnosis(
+            ProbeOutcome.ERROR,
+            f"The name {host!r} does not resolve.",
+            "Check the management host: use the router's IP address or a DNS name "
+            "this server can resolve.",
+        )
+    if isinstance(exc, (errors.RouterUnreachable, errors.RouterTimeout)):
+        return Diagnosis(
+            ProbeOutcome.TIMEOUT,
+            f"No answer from {host}:{port} within {timeout:g} s.",
+            "The host is unreachable from this server, behind NAT, or a firewall or the "
+            f"{service} service's allowed addresses drop the connection. On the router:\n"
+            f"/ip service set {service} address=\"\"\n"
+            f"/ip firewall filter add chain=input protocol=tcp dst-port={port} "
+            "action=accept place-before=0 comment=\"Hotspot API\"",
+        )
+    if isinstance(exc, errors.RouterOSError):
+        return Diagnosis(ProbeOutcome.ERROR, str(exc), "")
+    return Diagnosis(ProbeOutcome.ERROR, f"Unexpected error: {type(exc).__name__}", "")

@@ -1,0 +1,163 @@
+"""Stage 2 of the wizard: probe new routers until they answer.
+
+Waiting is never done by sleeping in a worker. Each router due for a probe has
+`next_probe_at` set; one job claims every due router, probes them concurrently
+(each probe is bounded by the connect timeout), records the attempts and
+schedules the next run with RQ's scheduler at the earliest next due time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hotspot import events, jobs
+from routers.choices import ProbeOutcome, RouterStatus
+from routers.models import ProbeAttempt, Router, RouterEvent
+from routers.routeros import client as routeros
+from routers.services.diagnosis import MIN_VERSION, Diagnosis, diagnose, parse_version, too_old
+
+MAX_PARALLEL_PROBES = 64
+
+
+@dataclass
+class ProbeResult:
+    router_id: int
+    ok: bool
+    facts: dict = field(default_factory=dict)
+    diagnosis: Diagnosis | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a probe needs, read from the database before the threads start."""
+
+    router_id: int
+    host: str
+    port: int
+    username: str
+    password: str
+    use_tls: bool
+
+
+def start_probing(router: Router, message: str = "") -> None:
+    """(Re)start probing: attempts from zero, first probe now."""
+    router.probe_attempts = 0
+    router.next_probe_at = timezone.now()
+    router.save(update_fields=["probe_attempts", "next_probe_at", "updated_at"])
+    router.set_status(RouterStatus.PROBING, message)
+    from routers.jobs import probe_due_routers
+
+    jobs.enqueue(probe_due_routers)
+
+
+def probe(target: Target, timeout: float) -> ProbeResult:
+    """Log in and read the router's identity facts. No database access here."""
+    try:
+        with routeros.RouterOSClient(target.host, target.port, target.username,
+                                     target.password, use_tls=target.use_tls,
+                                     timeout=timeout) as api:
+            resource = (api.print("/system/resource") or [{}])[0]
+            board = (api.print("/system/routerboard") or [{}])[0]
+    except Exception as exc:  # every failure becomes a diagnosis the operator can act on
+        return ProbeResult(target.router_id, False, diagnosis=diagnose(
+            exc, host=target.host, port=target.port, username=target.username,
+            use_tls=target.use_tls, timeout=timeout))
+    version = resource.get("version", "")
+    if parse_version(version) and parse_version(version) < MIN_VERSION:
+        return ProbeResult(target.router_id, False, diagnosis=too_old(version))
+    return ProbeResult(target.router_id, True, facts={
+        "model": board.get("model") or resource.get("board-name", ""),
+        "board": resource.get("board-name", ""),
+        "routeros_version": version,
+        "serial": board.get("serial-number", ""),
+    })
+
+
+def claim_due(now: dt.datetime) -> list[Target]:
+    """Take the routers due for a probe; a concurrent run will not see them."""
+    with transaction.atomic():
+        due = list(
+            Router.objects.select_for_update(skip_locked=True)
+            .filter(status=RouterStatus.PROBING, next_probe_at__lte=now)
+            .order_by("next_probe_at")
+        )
+        Router.objects.filter(pk__in=[r.pk for r in due]).update(next_probe_at=None)
+    return [Target(r.pk, r.host, r.api_port, r.api_username, r.config_token, r.use_tls)
+            for r in due]
+
+
+def run_due_probes() -> int:
+    """Probe every due router concurrently, record the outcomes, schedule the next run."""
+    targets = claim_due(timezone.now())
+    timeout = settings.ROUTER_CONNECT_TIMEOUT
+    if targets:
+        workers = min(MAX_PARALLEL_PROBES, len(targets))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda t: probe(t, timeout), targets))
+        for result in results:
+            record(result)
+    schedule_next_run()
+    return len(targets)
+
+
+@transaction.atomic
+def record(result: ProbeResult) -> None:
+    """Store one probe's outcome and move the router on."""
+    router = Router.objects.select_for_update().filter(pk=result.router_id).first()
+    if router is None or router.status != RouterStatus.PROBING:
+        return  # deleted, or the operator moved it on meanwhile
+    router.probe_attempts += 1
+    now = timezone.now()
+    if result.ok:
+        ProbeAttempt.objects.create(router=router, number=router.probe_attempts,
+                                    outcome=ProbeOutcome.CONNECTED, created_at=now)
+        for name, value in result.facts.items():
+            setattr(router, name, value[:120])
+        router.last_seen = now
+        router.next_probe_at = None
+        router.save()
+        router.set_status(RouterStatus.ONLINE, f"answered on attempt {router.probe_attempts}")
+        RouterEvent.objects.create(router=router, kind=RouterEvent.Kind.CONNECTED,
+                                   message=f"{router.model} RouterOS {router.routeros_version}")
+    else:
+        d = result.diagnosis
+        ProbeAttempt.objects.create(router=router, number=router.probe_attempts,
+                                    outcome=d.outcome, error=d.error, hint=d.hint, created_at=now)
+        if router.probe_attempts >= settings.PROBE_MAX_ATTEMPTS:
+            router.next_probe_at = None
+            router.save()
+            router.set_status(RouterStatus.CONNECTION_FAILED,
+                              f"no answer after {router.probe_attempts} attempts: {d.error}")
+        else:
+            router.next_probe_at = now + dt.timedelta(seconds=settings.PROBE_INTERVAL_SECONDS)
+            router.save()
+    push_probe_panel(router)
+
+
+def push_probe_panel(router: Router) -> None:
+    events.push(events.router_group(router.organization_id, router.pk),
+                "routers/partials/probe_panel.html", probe_panel_context(router, oob=True))
+
+
+def probe_panel_context(router: Router, oob: bool = False) -> dict:
+    return {"router": router, "attempts": list(router.probe_log.all()[:20]), "oob": oob,
+            "max_attempts": settings.PROBE_MAX_ATTEMPTS}
+
+
+def schedule_next_run() -> None:
+    """Schedule one run at the earliest due time (a job id per due time prevents pile-ups)."""
+    from routers.jobs import probe_due_routers
+
+    next_due = (Router.objects.filter(status=RouterStatus.PROBING, next_probe_at__isnull=False)
+                .order_by("next_probe_at").values_list("next_probe_at", flat=True).first())
+    if next_due is None:
+        return
+    delay = max(next_due - timezone.now(), dt.timedelta(0))
+    bucket = int(next_due.timestamp() * 10)
+    jobs.enqueue_in(delay, probe_due_routers, job_id=f"probe-run-{bucket}")
