@@ -6,7 +6,6 @@ things. Jobs run in rq's SimpleWorker in burst mode against the real Redis
 """
 
 import importlib.util
-
 import threading
 
 import pytest

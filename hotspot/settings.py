@@ -189,3 +189,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }
+
+# --- Vouchers and RADIUS (vouchers/, radius/) -------------------------------------------
+# FreeRADIUS's tables live in the main database unless RADIUS_DATABASE_URL names another
+# (the agent deployed next to FreeRADIUS); radius.dbrouter puts the schema there.
+RADIUS_DATABASE_URL = os.environ.get("RADIUS_DATABASE_URL", "")
+if RADIUS_DATABASE_URL:
+    DATABASES["radius"] = dj_database_url.parse(RADIUS_DATABASE_URL, conn_max_age=0)
+RADIUS_DATABASE = "radius" if RADIUS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["radius.dbrouter.RadiusRouter"]
+# The Bearer token this installation's agent API accepts (RadiusServer.agent_token on the
+# sending side must equal it).
+RADIUS_AGENT_TOKEN = envsecret(
+    "RADIUS_AGENT_TOKEN", "radius_agent_token", lambda: secrets.token_urlsafe(32)
+)
+RADIUS_AGENT_TIMEOUT = envfloat("RADIUS_AGENT_TIMEOUT", 15)
+RADIUS_SYNC_ATTEMPTS = envint("RADIUS_SYNC_ATTEMPTS", 3)
+# Backoff between attempts of one chunk: this, then twice this (seconds).
+RADIUS_SYNC_BACKOFF_SECONDS = envfloat("RADIUS_SYNC_BACKOFF_SECONDS", 1.0)
+VOUCHER_MAX_BATCH = envint("VOUCHER_MAX_BATCH", 100_000)
+VOUCHER_RECONCILE_SECONDS = envint("VOUCHER_RECONCILE_SECONDS", 300)
+VOUCHER_EXPIRE_SECONDS = envint("VOUCHER_EXPIRE_SECONDS", 600)
+# Where a printed voucher's QR code sends the customer: the hotspot's login page.
+VOUCHER_LOGIN_URL = os.environ.get("VOUCHER_LOGIN_URL", "http://hotspot.lan/login")
+# --- end vouchers and RADIUS --------------------------------------------------------------
+
+# Deployments: a running deployment with no progress for this long is taken as
+# abandoned by a dead worker and rolled back by the reaper.
+DEPLOY_STALE_SECONDS = envint("DEPLOY_STALE_SECONDS", 300)
+DEPLOY_REAPER_SECONDS = envint("DEPLOY_REAPER_SECONDS", 60)
+

@@ -56,6 +56,13 @@ class VoucherBatch(models.Model):
     code_length = models.PositiveSmallIntegerField(default=8)
     prefix = models.CharField(max_length=10, blank=True)
     separate_password = models.BooleanField(default=False)
+    alphabet = models.CharField(max_length=64, default="23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    login_url = models.CharField(
+        "hotspot login URL", max_length=300, blank=True,
+        help_text="Opened by the QR code, e.g. http://hotspot.lan/login",
+    )
+    verify_report = models.JSONField(null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -66,6 +73,12 @@ class VoucherBatch(models.Model):
 
     def __str__(self):
         return self.batch_id
+
+    def target_server(self):
+        """The RADIUS server this batch syncs to: its own, else its router's."""
+        if self.radius_server_id:
+            return self.radius_server
+        return self.router.radius_server if self.router_id else None
 
 
 class Voucher(models.Model):
@@ -82,6 +95,9 @@ class Voucher(models.Model):
         PENDING = "pending", "Pending"
         SYNCED = "synced", "Synced"
         FAILED = "failed", "Failed"
+
+    # States whose users must exist in RADIUS; the others must be absent from it.
+    LIVE_STATES = (State.UNUSED, State.ACTIVE)
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="vouchers"

@@ -24,6 +24,10 @@ class TrapRule:
     message: str
     category: int | None = None
     nth: int | None = None
+    drop: bool = False  # close the connection instead of answering (a lost link mid-command)
+
+
+DROP = Trap("connection dropped by fault injection")
 
 
 @dataclass
@@ -37,8 +41,8 @@ class Faults:
     calls: dict[str, int] = field(default_factory=dict)
 
     def trap_on(self, path: str | None, message: str, category: int | None = None,
-                nth: int | None = None) -> TrapRule:
-        rule = TrapRule(path, message, category, nth)
+                nth: int | None = None, drop: bool = False) -> TrapRule:
+        rule = TrapRule(path, message, category, nth, drop)
         self.traps.append(rule)
         return rule
 
@@ -61,5 +65,5 @@ class Faults:
             else:
                 continue
             if rule.nth is None or rule.nth == count:
-                return Trap(rule.message, rule.category)
+                return DROP if rule.drop else Trap(rule.message, rule.category)
         return None

@@ -7,7 +7,7 @@ import logging
 import resource
 import ssl
 
-from .faults import Faults
+from .faults import DROP, Faults
 from .protocol import ProtocolError, SentenceReader, encode_sentence
 from .session import Session
 from .state import RouterState
@@ -97,7 +97,10 @@ class SimRouter:
                     if faults.latency:
                         await asyncio.sleep(faults.latency)
                     session.refuse_login = faults.refuse_login
-                    replies, close = session.handle(words, faults.injected(words[0]))
+                    injected = faults.injected(words[0])
+                    if injected is DROP:
+                        return  # the link dies with the command unanswered
+                    replies, close = session.handle(words, injected)
                     answered += 1
                     writer.write(b"".join(encode_sentence(r) for r in replies))
                     if close:

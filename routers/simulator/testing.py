@@ -99,6 +99,10 @@ class FaultsHandle:
         """Answer ``path`` (e.g. "/ip/hotspot/add") with !trap; only its nth call if nth."""
         return self._faults.trap_on(path, message, category, nth)
 
+    def drop_on(self, path: str | None, nth: int | None = None) -> TrapRule:
+        """Close the connection when ``path`` (its nth call if nth) arrives, unanswered."""
+        return self._faults.trap_on(path, "", nth=nth, drop=True)
+
     def clear(self) -> None:
         self._faults.clear()
 

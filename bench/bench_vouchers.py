@@ -1,0 +1,230 @@
+"""Benchmark: generate and sync 100,000 vouchers end to end, beside a plain PostgreSQL COPY.
+
+The full path: generate_batch (codes from `secrets`, bulk insert in one transaction),
+the sync job run by a real RQ worker, the agent API over HTTP in another process
+(Django's threaded WSGI server, keep-alive), FreeRADIUS's tables in PostgreSQL, each
+chunk read back and compared. The baseline COPYs the same rows (vouchers, radcheck,
+radreply, radusergroup) into scratch tables. Runs in a scratch database it creates
+and drops.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/bench_vouchers.py [--count 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TOKEN = "bench-agent-token-0123456789abcdef"
+
+AGENT = """
+import django, sys
+django.setup()
+from django.core.servers.basehttp import WSGIRequestHandler, run
+from django.core.wsgi import get_wsgi_application
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=True, on_bind=None,
+    server_cls=__import__("django.core.servers.basehttp").core.servers.basehttp.WSGIServer)
+"""
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def scratch_database(url: str) -> tuple[str, str]:
+    """Create a scratch database beside DATABASE_URL's; returns (its URL, its name)."""
+    import dj_database_url
+    import psycopg
+
+    base = dj_database_url.parse(url)
+    if base["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("bench_vouchers needs DATABASE_URL=postgres://...")
+    name = f"bench_vouchers_{os.getpid()}"
+    with psycopg.connect(_dsn(base, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name, name
+
+
+def _dsn(cfg: dict, dbname: str) -> str:
+    parts = [f"dbname={dbname}", f"host={cfg['HOST'] or '127.0.0.1'}",
+             f"port={cfg['PORT'] or 5432}", f"user={cfg['USER']}"]
+    if cfg.get("PASSWORD"):
+        parts.append(f"password={cfg['PASSWORD']}")
+    return " ".join(parts)
+
+
+def drop_database(url: str, name: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    with psycopg.connect(_dsn(dj_database_url.parse(url), "postgres"), autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_agent(port: int) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-c", AGENT, str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    sys.exit("the agent did not start")
+
+
+def full_path(count: int, agent_url: str) -> dict:
+    from django_rq import get_connection, get_queue
+    from rq import SimpleWorker
+
+    from accounts.models import Organization
+    from hotspot import queues
+    from radius.models import RadiusServer
+    from vouchers.models import Voucher, VoucherProfile
+    from vouchers.services.generate import generate_batch
+
+    get_connection(queues.RADIUS_SYNC).delete(f"rq:queue:{queues.RADIUS_SYNC}")
+    org = Organization.objects.create(name=f"Bench {os.getpid()}")
+    server = RadiusServer.objects.create(organization=org, name="bench", host="127.0.0.1",
+                                         nas_secret="bench", agent_url=agent_url,
+                                         agent_token=TOKEN)
+    profile = VoucherProfile.objects.get(organization=org, name="1 week 5 GB")
+    started = time.perf_counter()
+    batch = generate_batch(org, profile, count, radius_server=server)
+    generated = time.perf_counter()
+    queue = get_queue(queues.RADIUS_SYNC)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finished = time.perf_counter()
+    synced = Voucher.objects.filter(batch=batch, radius_sync_status="synced").count()
+    if synced != count:
+        sys.exit(f"only {synced} of {count} vouchers synced")
+    return {"generate": generated - started, "sync": finished - generated,
+            "total": finished - started, "batch": batch}
+
+
+def copy_baseline(batch) -> dict:
+    """COPY the same rows the full path wrote into scratch tables, in one transaction."""
+    from django.db import connection, transaction
+
+    from radius import attributes
+    from vouchers.services.sync import payload_for
+
+    profile = batch.profile
+    from django.utils import timezone
+
+    now = timezone.now()
+    vouchers = [(*row, "", now) for row in batch.vouchers.order_by("pk").values_list(
+        "organization_id", "batch_id", "code", "password", "state", "radius_sync_status")]
+    users = [attributes.clean_user(payload_for(v, profile))
+             for v in batch.vouchers.order_by("pk")]
+    check, reply, groups = [], [], []
+    for user in users:
+        rows = attributes.rows_for(user)
+        check += [(user["username"], *r) for r in rows["check"]]
+        reply += [(user["username"], *r) for r in rows["reply"]]
+        groups += [(user["username"], *r) for r in rows["groups"]]
+    tables = [
+        ("vouchers_voucher", "organization_id, batch_id, code, password, state, "
+                             "radius_sync_status, radius_sync_error, created_at", vouchers),
+        ("radcheck", "username, attribute, op, value", check),
+        ("radreply", "username, attribute, op, value", reply),
+        ("radusergroup", "username, groupname, priority", groups),
+    ]
+    with connection.cursor() as cursor:
+        for table, _, _ in tables:
+            cursor.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING ALL)")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, rows in tables:
+            with cursor.cursor.copy(f"COPY bench_{table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    elapsed = time.perf_counter() - started
+    return {"rows": sum(len(t[2]) for t in tables), "seconds": elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    args = parser.parse_args()
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        sys.exit("set DATABASE_URL=postgres://... (and REDIS_URL)")
+    url, name = scratch_database(base_url)
+    os.environ.update(DATABASE_URL=url, RADIUS_AGENT_TOKEN=TOKEN,
+                      DJANGO_SETTINGS_MODULE="hotspot.settings", LOG_LEVEL="WARNING")
+    agent = None
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        port = free_port()
+        agent = start_agent(port)
+        path = full_path(args.count, f"http://127.0.0.1:{port}/radius/agent/")
+        baseline = copy_baseline(path["batch"])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            pg_version = cursor.fetchone()[0]
+        connection.close()
+        report(args.count, path, baseline, pg_version)
+    finally:
+        if agent is not None:
+            agent.terminate()
+            agent.wait(10)
+        drop_database(base_url, name)
+
+
+def report(count: int, path: dict, baseline: dict, pg_version: str) -> None:
+    per_voucher = baseline["rows"] / count
+    copy_vps = count / baseline["seconds"]
+    full_vps = count / path["total"]
+    lines = [
+        ("machine", f"{os.cpu_count()} CPUs (nproc), {cpu_model()}"),
+        ("PostgreSQL", pg_version),
+        ("vouchers", f"{count:,}"),
+        ("generate (codes + bulk insert)", f"{path['generate']:.2f} s, "
+                                           f"{count / path['generate']:,.0f} vouchers/s"),
+        ("sync job (agent over HTTP, read back)", f"{path['sync']:.2f} s, "
+                                                  f"{count / path['sync']:,.0f} vouchers/s"),
+        ("full path", f"{path['total']:.2f} s, {full_vps:,.0f} vouchers/s"),
+        ("plain COPY of the same rows", f"{baseline['rows']:,} rows in {baseline['seconds']:.2f} s"
+                                        f", {baseline['rows'] / baseline['seconds']:,.0f} rows/s"
+                                        f" = {copy_vps:,.0f} vouchers/s "
+                                        f"({per_voucher:.1f} rows each)"),
+        ("full path vs COPY", f"{copy_vps / full_vps:.1f}x slower (goal: within 3x)"),
+    ]
+    width = max(len(k) for k, _ in lines)
+    print("bench_vouchers")
+    for key, value in lines:
+        print(f"  {key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

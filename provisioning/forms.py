@@ -1,0 +1,216 @@
+"""Stage 3: validating the operator's service choices against the router's real state.
+
+One function serves the HTML form (a QueryDict) and the JSON endpoint (a dict):
+it returns normalised choices, or field errors and nothing else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from provisioning import ranges
+from provisioning.services.plan import TAG_PREFIX
+
+LOGIN_METHODS = ("mac", "http-chap", "http-pap", "https", "cookie", "trial")
+PPP_AUTH = ("pap", "chap", "mschap1", "mschap2")
+DNS_RE = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
+
+
+class Input:
+    """Uniform reads over a QueryDict or a JSON object."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.data.get(key, default)
+        return value.strip() if isinstance(value, str) else default
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key)
+        if isinstance(value, bool):
+            return value
+        return str(value).lower() in ("1", "true", "on", "yes")
+
+    def items(self, key: str) -> list[str]:
+        if hasattr(self.data, "getlist"):
+            values = self.data.getlist(key)
+        else:
+            values = self.data.get(key) or []
+            values = [values] if isinstance(values, str) else list(values)
+        return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+    def network(self, iface: str, field: str) -> str:
+        nested = self.data.get("hotspot_networks")
+        if isinstance(nested, dict) and isinstance(nested.get(iface), dict):
+            value = nested[iface].get(field, "")
+            return value.strip() if isinstance(value, str) else ""
+        return self.text(f"hotspot_{field}_{iface}")
+
+
+def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str, list[str]]]:
+    """(choices, errors) for the submitted services on a router with `facts`."""
+    src = Input(data)
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    known = {i["name"] for i in facts.get("interfaces", [])}
+    existing = _existing_ranges(facts)
+    claimed: list[tuple[ranges.Range, str]] = []  # ranges chosen in this form
+    choices: dict = {"hotspot": None, "pppoe": None, "radius": None}
+    enable_hotspot, enable_pppoe = src.flag("enable_hotspot"), src.flag("enable_pppoe")
+    if not enable_hotspot and not enable_pppoe:
+        err("__all__", "Choose at least one service: Hotspot or PPPoE.")
+
+    def check_range(field: str, r: ranges.Range, net=None) -> None:
+        if net is not None and not ranges.inside(r, net):
+            err(field, f"{r[0]}-{r[1]} is not inside the interface's network {net}.")
+        for other, owner in claimed:
+            if ranges.overlaps(r, other):
+                err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} ({owner}).")
+        for other, owner in existing:
+            if ranges.overlaps(r, other):
+                err(field, f"{r[0]}-{r[1]} overlaps the router's existing pool {owner}.")
+        claimed.append((r, field))
+
+    hs_ifaces = src.items("hotspot_interfaces") if enable_hotspot else []
+    pp_ifaces = src.items("pppoe_interfaces") if enable_pppoe else []
+    for field, names in (("hotspot_interfaces", hs_ifaces), ("pppoe_interfaces", pp_ifaces)):
+        for name in names:
+            if name not in known:
+                err(field, f"The router has no interface {name!r}.")
+    if enable_hotspot and not hs_ifaces:
+        err("hotspot_interfaces", "Choose at least one interface for the hotspot.")
+    if enable_pppoe and not pp_ifaces:
+        err("pppoe_interfaces", "Choose at least one interface for PPPoE.")
+    for name in sorted(set(hs_ifaces) & set(pp_ifaces)):
+        err("pppoe_interfaces", f"{name} is already used by the hotspot; "
+                                "an interface serves one service.")
+
+    if enable_hotspot:
+        choices["hotspot"] = _hotspot(src, hs_ifaces, known, facts, err, check_range)
+    if enable_pppoe:
+        choices["pppoe"] = _pppoe(src, pp_ifaces, err, check_range)
+    if src.flag("enable_radius"):
+        choices["radius"] = _radius(src, radius_servers, enable_hotspot, enable_pppoe, err)
+    return (choices, {}) if not errors else ({}, errors)
+
+
+def _hotspot(src, names, known, facts, err, check_range) -> dict:
+    interfaces = []
+    taken = _taken_networks(facts)
+    for name in names:
+        if name not in known:
+            continue
+        gw_field, pool_field = f"hotspot_gateway_{name}", f"hotspot_pool_{name}"
+        try:
+            gateway = ranges.parse_gateway(src.network(name, "gateway"))
+        except ValueError as exc:
+            err(gw_field, f"{name}: {exc}")
+            continue
+        for net, owner in taken:
+            if net.overlaps(gateway.network) and owner != name:
+                err(gw_field, f"{gateway.network} overlaps {net} already on {owner}.")
+        try:
+            pool = ranges.parse_range(src.network(name, "pool"))
+        except ValueError as exc:
+            err(pool_field, f"{name}: {exc}")
+            continue
+        if pool[0] <= gateway.ip <= pool[1]:
+            err(pool_field, f"The pool contains the gateway {gateway.ip}.")
+        check_range(pool_field, pool, gateway.network)
+        interfaces.append({"name": name, "gateway": str(gateway),
+                           "pool": f"{pool[0]}-{pool[1]}"})
+    title = src.text("portal_title", "Welcome") or "Welcome"
+    if len(title) > 255:
+        err("portal_title", "Use at most 255 characters.")
+    methods = src.items("login_methods") or src.items("login_method") or ["http-chap"]
+    for m in methods:
+        if m not in LOGIN_METHODS:
+            err("login_methods", f"{m!r} is not a login method ({', '.join(LOGIN_METHODS)}).")
+    dns_name = src.text("dns_name", "hotspot.lan") or "hotspot.lan"
+    if not DNS_RE.match(dns_name):
+        err("dns_name", f"{dns_name!r} is not a DNS name.")
+    return {"interfaces": interfaces, "portal_title": title, "dns_name": dns_name,
+            "login_by": list(dict.fromkeys(methods))}
+
+
+def _pppoe(src, names, err, check_range) -> dict:
+    service = src.text("pppoe_service_name", "internet") or "internet"
+    if len(service) > 64 or not re.fullmatch(r"[A-Za-z0-9._-]+", service):
+        err("pppoe_service_name", "Use up to 64 letters, digits, '.', '_' or '-'.")
+    local = None
+    try:
+        local = ranges.parse_address(src.text("pppoe_local_address"))
+    except ValueError as exc:
+        err("pppoe_local_address", str(exc))
+    pool = None
+    try:
+        pool = ranges.parse_range(src.text("pppoe_ip_pool") or src.text("pppoe_pool"))
+        if local is not None and pool[0] <= local <= pool[1]:
+            err("pppoe_ip_pool", f"The pool contains the local address {local}.")
+        check_range("pppoe_ip_pool", pool)
+    except ValueError as exc:
+        err("pppoe_ip_pool", str(exc))
+    auth = src.items("pppoe_authentication") or ["pap", "chap", "mschap2"]
+    for a in auth:
+        if a not in PPP_AUTH:
+            err("pppoe_authentication", f"{a!r} is not one of {', '.join(PPP_AUTH)}.")
+    return {"interfaces": names, "service_name": service,
+            "local_address": str(local) if local else "",
+            "pool": f"{pool[0]}-{pool[1]}" if pool else "", "authentication": auth}
+
+
+def _radius(src, servers, hotspot, pppoe, err) -> dict | None:
+    raw = src.data.get("radius_server")
+    server = None
+    try:
+        server = servers.filter(pk=int(raw), is_active=True).first()
+    except (TypeError, ValueError):
+        pass
+    if server is None:
+        err("radius_server", "Choose one of your active RADIUS servers.")
+        return None
+    try:
+        ipaddress.IPv4Address(server.host)
+    except ValueError:
+        err("radius_server", f"RouterOS needs an IP address for RADIUS; {server.name} has "
+                             f"{server.host!r}.")
+    # The HTML form says which boxes it showed (unchecked boxes send nothing); a JSON
+    # client that leaves them out means "RADIUS for every chosen service".
+    strict = "radius_choices_sent" in src.data
+    for_hotspot = hotspot and (src.flag("radius_for_hotspot") or
+                               (not strict and "radius_for_hotspot" not in src.data))
+    for_pppoe = pppoe and (src.flag("radius_for_pppoe") or
+                           (not strict and "radius_for_pppoe" not in src.data))
+    if not (for_hotspot or for_pppoe):
+        err("radius_server", "Use RADIUS for the hotspot, PPPoE or both.")
+    return {"server_id": server.pk, "hotspot": for_hotspot, "pppoe": for_pppoe,
+            "incoming": True}
+
+
+def _existing_ranges(facts) -> list[tuple[ranges.Range, str]]:
+    """Pools already on the router, except the product's (a redeploy replaces those)."""
+    out = []
+    for pool in facts.get("pools", []):
+        if (pool.get("comment") or "").startswith(TAG_PREFIX):
+            continue
+        out += [(r, pool.get("name", "?")) for r in ranges.router_pool_ranges(pool.get("ranges"))]
+    return out
+
+
+def _taken_networks(facts):
+    out = []
+    for a in facts.get("addresses", []):
+        if (a.get("comment") or "").startswith(TAG_PREFIX):
+            continue
+        try:
+            out.append((ipaddress.IPv4Interface(a.get("address", "")).network,
+                        a.get("interface", "?")))
+        except ValueError:
+            continue
+    return out

@@ -1,0 +1,190 @@
+"""A service configuration as a Plan: ordered steps, rendered to .rsc or applied via the API.
+
+Every resource the product creates carries its deployment tag: a comment
+`hotspot:<id>` where the menu has a comment field, otherwise a name starting
+`hs<id>-` (RouterOS 7's command database has no comment on /ip/hotspot and
+/ip/hotspot/profile). Redeploys and removals find exactly these, and nothing the
+operator made by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+
+from routers.routeros.quoting import rsc_line
+
+TAG_PREFIX = "hotspot:"
+NAME_RE = re.compile(r"^hs[0-9a-f]{6}[-/]")
+
+PHASES = ("interfaces", "addresses", "profiles", "servers", "dhcp", "radius", "firewall",
+          "system")
+
+# Menus the product creates items in, in dependency (phase) order. Removal runs backwards.
+MANAGED_MENUS = (
+    "/ip/address", "/ip/pool", "/file", "/ip/hotspot/profile", "/ppp/profile", "/ip/hotspot",
+    "/interface/pppoe-server/server", "/ip/hotspot/walled-garden/ip", "/ip/dhcp-server",
+    "/ip/dhcp-server/network", "/radius", "/ip/firewall/nat",
+)
+# Settings the product changes in place; a rollback restores their previous values.
+SINGLETONS = ("/ppp/aaa", "/radius/incoming")
+COMMENTLESS = {"/ip/hotspot", "/ip/hotspot/profile", "/file"}
+# The NAS secret is never stored in a plan or script: this stands in for it and is
+# resolved from the (encrypted) RadiusServer when applied or downloaded.
+SECRET_REF = "<RADIUS shared secret>"
+
+
+@dataclass
+class Step:
+    phase: str
+    path: str
+    action: str  # "add" or "set" (set: singleton settings only)
+    params: dict
+    label: str
+
+    def line(self, secret: str | None = None) -> str:
+        return rsc_line(self.path, self.action, self.resolved(secret))
+
+    def resolved(self, secret: str | None) -> dict:
+        """Parameters with the secret placeholder replaced (when a secret is given)."""
+        if secret is None:
+            return dict(self.params)
+        return {k: (secret if v == SECRET_REF else v) for k, v in self.params.items()}
+
+
+@dataclass
+class Plan:
+    tag_id: str
+    steps: list[Step] = field(default_factory=list)
+    choices: dict = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return TAG_PREFIX + self.tag_id
+
+    def name(self, role: str) -> str:
+        return f"hs{self.tag_id}-{role}"
+
+    def add(self, phase: str, path: str, label: str, **params) -> None:
+        if path not in COMMENTLESS:
+            params["comment"] = self.tag
+        self.steps.append(Step(phase, path, "add", params, label))
+
+    def set(self, phase: str, path: str, label: str, **params) -> None:
+        self.steps.append(Step(phase, path, "set", params, label))
+
+    def ordered(self) -> Plan:
+        self.steps.sort(key=lambda s: PHASES.index(s.phase))  # stable: keeps order in a phase
+        return self
+
+    def to_dict(self) -> dict:
+        return {"tag_id": self.tag_id, "choices": self.choices,
+                "steps": [asdict(s) for s in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Plan:
+        return cls(data["tag_id"], [Step(**s) for s in data["steps"]], data.get("choices", {}))
+
+
+def is_managed(path: str, row: dict) -> bool:
+    """Whether a router item was made by the product (any deployment)."""
+    if (row.get("comment") or "").startswith(TAG_PREFIX):
+        return True
+    return path in COMMENTLESS and bool(NAME_RE.match(row.get("name") or ""))
+
+
+def login_page(title: str) -> str:
+    """A small hotspot login page carrying the portal title (HTML-escaped)."""
+    t = html.escape(title)
+    return (
+        "<!doctype html><html><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width\">"
+        f"<title>{t}</title></head><body><h1>{t}</h1>"
+        "<form name=\"login\" action=\"$(link-login-only)\" method=\"post\">"
+        "<input type=\"hidden\" name=\"dst\" value=\"$(link-orig)\">"
+        "<label>Voucher code <input name=\"username\" autofocus></label>"
+        "<label>Password <input name=\"password\" type=\"password\"></label>"
+        "<button>Connect</button></form>$(if error)<p>$(error)</p>$(endif)</body></html>"
+    )
+
+
+def build_plan(choices: dict, radius=None, tag_id: str | None = None) -> Plan:
+    """Turn validated choices (provisioning.forms) into an ordered plan."""
+    plan = Plan(tag_id or secrets.token_hex(3), choices=choices)
+    hotspot, pppoe, rad = choices.get("hotspot"), choices.get("pppoe"), choices.get("radius")
+    if hotspot:
+        _hotspot(plan, hotspot, bool(rad and rad.get("hotspot")))
+    if pppoe:
+        _pppoe(plan, pppoe)
+    if rad and radius is not None:
+        _radius(plan, rad, radius)
+    return plan.ordered()
+
+
+def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
+    directory = f"hs{plan.tag_id}"
+    plan.add("profiles", "/file", "portal login page", name=f"{directory}/login.html",
+             contents=login_page(hs["portal_title"]))
+    for iface in hs["interfaces"]:
+        name, gateway = iface["name"], ipaddress.ip_interface(iface["gateway"])
+        pool = plan.name(f"pool-{name}")
+        profile = plan.name(f"prof-{name}")
+        plan.add("addresses", "/ip/address", f"gateway {gateway} on {name}",
+                 address=str(gateway), interface=name)
+        plan.add("addresses", "/ip/pool", f"hotspot pool for {name}", name=pool,
+                 ranges=iface["pool"])
+        plan.add("profiles", "/ip/hotspot/profile", f"hotspot profile for {name}", name=profile,
+                 **{"hotspot-address": str(gateway.ip), "dns-name": hs["dns_name"],
+                    "login-by": ",".join(hs["login_by"]), "html-directory": directory,
+                    "use-radius": "yes" if use_radius else "no"})
+        plan.add("servers", "/ip/hotspot", f"hotspot server on {name}", name=plan.name(name),
+                 interface=name, **{"address-pool": pool, "profile": profile,
+                                    "disabled": "no"})
+        plan.add("dhcp", "/ip/dhcp-server", f"DHCP server on {name}",
+                 name=plan.name(f"dhcp-{name}"), interface=name, **{"address-pool": pool})
+        plan.add("dhcp", "/ip/dhcp-server/network", f"DHCP network {gateway.network}",
+                 address=str(gateway.network), gateway=str(gateway.ip),
+                 **{"dns-server": str(gateway.ip)})
+        plan.add("firewall", "/ip/firewall/nat", f"masquerade {gateway.network}",
+                 chain="srcnat", action="masquerade", **{"src-address": str(gateway.network)})
+
+
+def _pppoe(plan: Plan, pp: dict) -> None:
+    pool = plan.name("pppoe-pool")
+    profile = plan.name("pppoe")
+    plan.add("addresses", "/ip/pool", "PPPoE client pool", name=pool, ranges=pp["pool"])
+    plan.add("profiles", "/ppp/profile", "PPPoE profile", name=profile,
+             **{"local-address": pp["local_address"], "remote-address": pool,
+                "dns-server": pp["local_address"]})
+    for name in pp["interfaces"]:
+        plan.add("servers", "/interface/pppoe-server/server", f"PPPoE server on {name}",
+                 interface=name, **{"service-name": pp["service_name"],
+                                    "default-profile": profile,
+                                    "authentication": ",".join(pp["authentication"]),
+                                    "disabled": "no"})
+    first, last = pp["pool"].split("-")
+    for net in ipaddress.summarize_address_range(ipaddress.ip_address(first),
+                                                 ipaddress.ip_address(last)):
+        plan.add("firewall", "/ip/firewall/nat", f"masquerade {net}", chain="srcnat",
+                 action="masquerade", **{"src-address": str(net)})
+
+
+def _radius(plan: Plan, rad: dict, server) -> None:
+    services = [s for s, on in (("hotspot", rad.get("hotspot")), ("ppp", rad.get("pppoe")))
+                if on]
+    plan.add("radius", "/radius", f"RADIUS server {server.host}", address=server.host,
+             secret=SECRET_REF, service=",".join(services),
+             **{"authentication-port": str(server.auth_port),
+                "accounting-port": str(server.acct_port)})
+    if rad.get("pppoe"):
+        plan.set("radius", "/ppp/aaa", "PPP uses RADIUS", **{"use-radius": "yes",
+                                                              "accounting": "yes"})
+    if rad.get("incoming", True):
+        plan.set("radius", "/radius/incoming", "accept RADIUS disconnect/CoA", accept="yes")
+    if plan.choices.get("hotspot"):
+        # Hotspot clients reach the RADIUS host before they log in (status pages, portal).
+        plan.add("firewall", "/ip/hotspot/walled-garden/ip", "walled garden: RADIUS host",
+                 **{"dst-address": server.host, "action": "accept"})

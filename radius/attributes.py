@@ -1,0 +1,163 @@
+"""What a voucher becomes in FreeRADIUS's tables: the agent's payload and its rows.
+
+Pure functions, shared by the agent (which writes the rows) and the sync client
+(which reads them back and compares). Attributes are those a MikroTik hotspot honours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MAX_USERS_PER_REQUEST = 250
+GIGAWORD = 2**32
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+# RouterOS rate limit: rx/tx [burst-rate [burst-threshold [burst-time [priority [min-rate]]]]]
+RATE_RE = re.compile(r"^[0-9A-Za-z/ .]{1,100}$")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class PayloadError(ValueError):
+    """A malformed voucher in an agent request."""
+
+
+def expiration(value: dt.datetime) -> str:
+    """FreeRADIUS's Expiration format, "01 Jan 2030 00:00:00" in UTC (locale-free)."""
+    value = value.astimezone(dt.UTC) if value.tzinfo else value
+    return f"{value.day:02d} {MONTHS[value.month - 1]} {value.year} {value:%H:%M:%S}"
+
+
+def _int(user: dict, key: str, minimum: int) -> int | None:
+    value = user.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise PayloadError(f"{key} must be a whole number >= {minimum} or null")
+    return value
+
+
+def _text(user: dict, key: str, *, required: bool, limit: int) -> str:
+    value = user.get(key)
+    if value is None or value == "":
+        if required:
+            raise PayloadError(f"{key} is required")
+        return ""
+    if not isinstance(value, str) or len(value) > limit or CONTROL_RE.search(value):
+        raise PayloadError(f"{key} must be text of at most {limit} printable characters")
+    return value
+
+
+def clean_user(user) -> dict:
+    """Validate one voucher of an agent request; returns the normalised voucher."""
+    if not isinstance(user, dict):
+        raise PayloadError("each voucher must be an object")
+    username = _text(user, "username", required=True, limit=64)
+    if not USERNAME_RE.match(username):
+        raise PayloadError("username may hold letters, digits and . _ @ - only")
+    rate = _text(user, "rate_limit", required=False, limit=100)
+    if rate and not RATE_RE.match(rate):
+        raise PayloadError("rate_limit must look like 2M/5M")
+    expiry = user.get("expiry")
+    if expiry is not None:
+        try:
+            parsed = dt.datetime.fromisoformat(str(expiry))
+        except ValueError:
+            raise PayloadError("expiry must be an ISO 8601 date and time") from None
+        expiry = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).isoformat()
+    return {
+        "username": username,
+        "password": _text(user, "password", required=True, limit=128),
+        "profile": _text(user, "profile", required=False, limit=64),
+        "time_limit": _int(user, "time_limit", 1),
+        "data_limit": _int(user, "data_limit", 1),
+        "rate_limit": rate,
+        "simultaneous_use": _int(user, "simultaneous_use", 1),
+        "expiry": expiry,
+        "valid_for": _int(user, "valid_for", 1),
+    }
+
+
+def clean_batch(body) -> list[dict]:
+    """Validate a whole request body {"vouchers": [...]}: any error refuses all of it."""
+    if not isinstance(body, dict) or not isinstance(body.get("vouchers"), list):
+        raise PayloadError('body must be {"vouchers": [...]}')
+    users = body["vouchers"]
+    if not users:
+        raise PayloadError("no vouchers")
+    if len(users) > MAX_USERS_PER_REQUEST:
+        raise PayloadError(f"at most {MAX_USERS_PER_REQUEST} vouchers per request")
+    cleaned, errors = [], []
+    for index, user in enumerate(users):
+        try:
+            cleaned.append(clean_user(user))
+        except PayloadError as exc:
+            errors.append(f"vouchers[{index}]: {exc}")
+    if len({u["username"] for u in cleaned}) != len(cleaned):
+        errors.append("duplicate usernames in the request")
+    if errors:
+        raise PayloadError("; ".join(errors[:20]))
+    return cleaned
+
+
+def rows_for(user: dict) -> dict:
+    """The radcheck, radreply and radusergroup rows for one cleaned voucher."""
+    check = [["Cleartext-Password", ":=", user["password"]]]
+    reply = []
+    if user.get("simultaneous_use"):
+        check.append(["Simultaneous-Use", ":=", str(user["simultaneous_use"])])
+    if user.get("time_limit"):
+        # Max-All-Session (sqlcounter noresetcounter) counts all sessions together and
+        # lowers Session-Timeout to what is left; Session-Timeout alone covers a server
+        # without the counter.
+        check.append(["Max-All-Session", ":=", str(user["time_limit"])])
+        reply.append(["Session-Timeout", ":=", str(user["time_limit"])])
+    if user.get("expiry"):
+        check.append(["Expiration", ":=", expiration(dt.datetime.fromisoformat(user["expiry"]))])
+    if user.get("valid_for"):
+        check.append(["Expire-After", ":=", str(user["valid_for"])])
+    if user.get("rate_limit"):
+        reply.append(["Mikrotik-Rate-Limit", ":=", user["rate_limit"]])
+    if user.get("data_limit"):
+        # 32-bit attribute: above 4 GiB the high part goes in the Gigawords companion,
+        # otherwise RouterOS silently truncates (5 GiB became 1 GiB).
+        high, low = divmod(user["data_limit"], GIGAWORD)
+        reply.append(["Mikrotik-Total-Limit", ":=", str(low)])
+        if high:
+            reply.append(["Mikrotik-Total-Limit-Gigawords", ":=", str(high)])
+    groups = [[user["profile"], 1]] if user.get("profile") else []
+    return {"check": sorted(check), "reply": sorted(reply), "groups": sorted(groups)}
+
+
+def compare(expected: dict | None, actual: dict | None) -> dict:
+    """Differences between the rows sent and those read back: missing, extra, changed."""
+    expected = expected or {"check": [], "reply": [], "groups": []}
+    actual = actual or {"check": [], "reply": [], "groups": []}
+    diff = {"missing": [], "extra": [], "changed": []}
+    for table in ("check", "reply", "groups"):
+        want = {r[0]: r for r in map(tuple, expected.get(table, []))}
+        have = {r[0]: r for r in map(tuple, actual.get(table, []))}
+        for key in want.keys() - have.keys():
+            diff["missing"].append([table, *want[key]])
+        for key in have.keys() - want.keys():
+            diff["extra"].append([table, *have[key]])
+        for key in want.keys() & have.keys():
+            if want[key] != have[key]:
+                diff["changed"].append([table, list(want[key]), list(have[key])])
+    # Duplicated rows (a retry that inserted twice) show up as extra.
+    for table in ("check", "reply", "groups"):
+        rows = [tuple(r) for r in actual.get(table, [])]
+        for row in {r for r in rows if rows.count(r) > 1}:
+            diff["extra"].append([table, *row])
+    return {k: v for k, v in diff.items() if v}
+
+
+def describe(diff: dict) -> str:
+    """One line for a voucher's sync error."""
+    parts = []
+    for kind in ("missing", "extra", "changed"):
+        for row in diff.get(kind, []):
+            label = row[1][0] if kind == "changed" else row[1]
+            parts.append(f"{kind} {row[0]} {label}")
+    return "RADIUS rows differ: " + ", ".join(parts)

@@ -1,0 +1,52 @@
+from django import forms
+
+from radius.models import RadiusServer
+
+
+class RadiusServerForm(forms.ModelForm):
+    """Secrets are write-only: never rendered back; left blank on edit, they are kept."""
+
+    agent_url = forms.URLField(
+        label="Agent API base URL", max_length=300, assume_scheme="http",
+        help_text="e.g. http://10.0.0.5:8000/radius/agent/",
+    )
+    nas_secret = forms.CharField(
+        label="NAS shared secret", required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    agent_token = forms.CharField(
+        label="Agent API token", required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = RadiusServer
+        fields = ["name", "host", "auth_port", "acct_port", "agent_url", "is_active"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        if self.instance.pk:
+            for name in ("nas_secret", "agent_token"):
+                self.fields[name].help_text = "Set. Leave blank to keep it."
+
+    def clean(self):
+        data = super().clean()
+        for name in ("nas_secret", "agent_token"):
+            if not data.get(name) and not self.instance.pk:
+                self.add_error(name, "Required.")
+        name = data.get("name")
+        others = RadiusServer.objects.filter(organization=self.organization, name=name)
+        if name and others.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", "You already have a RADIUS server with this name.")
+        return data
+
+    def save(self, commit=True):
+        server = super().save(commit=False)
+        server.organization = self.organization
+        for name in ("nas_secret", "agent_token"):
+            if self.cleaned_data.get(name):
+                setattr(server, name, self.cleaned_data[name])
+        if commit:
+            server.save()
+        return server

@@ -1,0 +1,146 @@
+"""The only SQL toward RADIUS: FreeRADIUS's tables, written by the agent API.
+
+Every write is idempotent: a user's rows are deleted by username and inserted again
+in one transaction, so resending a batch never duplicates rows (the standard schema
+has no unique key to upsert on). PostgreSQL gets COPY; SQLite gets executemany.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connections, transaction
+
+from radius import attributes
+
+USER_TABLES = ("radcheck", "radreply", "radusergroup")
+NAS_SCOPE_PREFIX = "hotspot:"
+
+
+def _alias() -> str:
+    return settings.RADIUS_DATABASE
+
+
+def _in(values) -> tuple[str, list]:
+    return "(" + ",".join(["%s"] * len(values)) + ")", list(values)
+
+
+def _insert(cursor, table: str, columns: tuple[str, ...], rows: list) -> None:
+    if not rows:
+        return
+    if cursor.db.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _delete_users(cursor, usernames: list[str]) -> None:
+    marks, params = _in(usernames)
+    for table in USER_TABLES:
+        cursor.execute(f"DELETE FROM {table} WHERE username IN {marks}", params)
+
+
+def write_users(users: list[dict]) -> int:
+    """Replace the rows of these cleaned vouchers (radius.attributes.clean_batch)."""
+    check, reply, groups = [], [], []
+    for user in users:
+        rows = attributes.rows_for(user)
+        name = user["username"]
+        check += [(name, *row) for row in rows["check"]]
+        reply += [(name, *row) for row in rows["reply"]]
+        groups += [(name, *row) for row in rows["groups"]]
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _delete_users(cursor, [u["username"] for u in users])
+        _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
+        _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
+        _insert(cursor, "radusergroup", ("username", "groupname", "priority"), groups)
+    return len(users)
+
+
+def delete_users(usernames: list[str]) -> int:
+    """Remove users from RADIUS; returns how many were there."""
+    if not usernames:
+        return 0
+    marks, params = _in(usernames)
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username IN {marks}",
+                       params)
+        present = cursor.fetchone()[0]
+        _delete_users(cursor, usernames)
+    return present
+
+
+def read_users(usernames: list[str]) -> dict[str, dict]:
+    """The rows of these users, as radius.attributes.rows_for shapes them; absent users omitted."""
+    found: dict[str, dict] = defaultdict(lambda: {"check": [], "reply": [], "groups": []})
+    if not usernames:
+        return {}
+    marks, params = _in(usernames)
+    with connections[_alias()].cursor() as cursor:
+        for table, key in (("radcheck", "check"), ("radreply", "reply")):
+            cursor.execute(
+                f"SELECT username, attribute, op, value FROM {table} WHERE username IN {marks}",
+                params,
+            )
+            for name, attribute, op, value in cursor.fetchall():
+                found[name][key].append([attribute, op, value])
+        cursor.execute(
+            f"SELECT username, groupname, priority FROM radusergroup WHERE username IN {marks}",
+            params,
+        )
+        for name, group, priority in cursor.fetchall():
+            found[name]["groups"].append([group, priority])
+    return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
+
+
+def read_usage(usernames: list[str]) -> dict[str, dict]:
+    """Accounting per user from radacct: sessions, open sessions, seconds, octets, first start."""
+    if not usernames:
+        return {}
+    marks, params = _in(usernames)
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute(
+            "SELECT username, count(*), count(*) - count(acctstoptime),"
+            " coalesce(sum(acctsessiontime), 0),"
+            " coalesce(sum(acctinputoctets), 0) + coalesce(sum(acctoutputoctets), 0),"
+            f" min(acctstarttime) FROM radacct WHERE username IN {marks} GROUP BY username",
+            params,
+        )
+        return {
+            name: {
+                "sessions": sessions, "open": open_, "seconds": int(seconds),
+                "octets": int(octets), "first_start": first.isoformat() if first else None,
+            }
+            for name, sessions, open_, seconds, octets, first in cursor.fetchall()
+        }
+
+
+def replace_nas(scope: str, clients: list[dict]) -> int:
+    """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`."""
+    description = NAS_SCOPE_PREFIX + scope
+    rows = [
+        (c["nasname"], c["shortname"], c.get("type") or "other", c["secret"], description)
+        for c in clients
+    ]
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        cursor.execute("DELETE FROM nas WHERE description = %s", [description])
+        _insert(cursor, "nas", ("nasname", "shortname", "type", "secret", "description"), rows)
+    return len(rows)
+
+
+def read_nas(scope: str) -> list[dict]:
+    """The nas rows of `scope`, secrets included (agent API, Bearer-authenticated)."""
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute(
+            "SELECT nasname, shortname, type, secret FROM nas WHERE description = %s"
+            " ORDER BY nasname",
+            [NAS_SCOPE_PREFIX + scope],
+        )
+        return [
+            {"nasname": n, "shortname": s, "type": t, "secret": secret}
+            for n, s, t, secret in cursor.fetchall()
+        ]

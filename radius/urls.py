@@ -1,0 +1,17 @@
+from django.urls import path
+
+from radius import agent, views
+
+app_name = "radius"
+
+urlpatterns = [
+    path("radius/", views.server_list, name="list"),
+    path("radius/new/", views.server_form, name="server-add"),
+    path("radius/<int:pk>/edit/", views.server_form, name="server-edit"),
+    # The agent API (Bearer token), deployable next to FreeRADIUS.
+    path("radius/agent/users/", agent.users, name="agent-users"),
+    path("radius/agent/users/delete/", agent.users_delete, name="agent-users-delete"),
+    path("radius/agent/users/<str:username>/", agent.user_delete, name="agent-user-delete"),
+    path("radius/agent/usage/", agent.usage, name="agent-usage"),
+    path("radius/agent/nas/", agent.nas, name="agent-nas"),
+]

@@ -1,0 +1,102 @@
+from conftest import run_jobs
+from hotspot import queues
+from tests.radius.fixtures import radius_rows
+from vouchers.models import Voucher
+from vouchers.services.generate import generate_batch
+from vouchers.services.lifecycle import retry_failed, revoke_batch
+from vouchers.services.sync import verify_batch
+
+
+def test_it_syncs_a_batch_through_the_agent_in_a_real_worker(acme, profile, radius_server):
+    batch = generate_batch(acme, profile, 600, radius_server=radius_server)
+    assert set(batch.vouchers.values_list("radius_sync_status", flat=True)) == {"pending"}
+
+    run_jobs(queues.RADIUS_SYNC)
+
+    vouchers = list(batch.vouchers.all())
+    assert {v.radius_sync_status for v in vouchers} == {"synced"}
+    assert all(v.radius_synced_at for v in vouchers)
+    codes = [v.code for v in vouchers]
+    check = radius_rows("radcheck", codes)
+    assert len(check) == 600 * 4  # password, simultaneous use, time limit, validity
+    assert (codes[0], "Cleartext-Password", ":=", vouchers[0].password) in check
+    reply = radius_rows("radreply", codes[:1])
+    assert [r[1:] for r in reply] == [
+        ("Mikrotik-Rate-Limit", ":=", "2M/5M"),
+        ("Mikrotik-Total-Limit", ":=", str(2**30)),
+        ("Session-Timeout", ":=", "86400"),
+    ]
+
+
+def test_it_never_duplicates_rows_when_a_batch_is_sent_again(acme, profile, radius_server):
+    batch = generate_batch(acme, profile, 300, radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    codes = list(batch.vouchers.values_list("code", flat=True))
+    before = radius_rows("radcheck", codes) + radius_rows("radreply", codes)
+
+    batch.vouchers.update(radius_sync_status=Voucher.SyncStatus.FAILED)
+    retry_failed(batch)
+    run_jobs(queues.RADIUS_SYNC)
+
+    assert radius_rows("radcheck", codes) + radius_rows("radreply", codes) == before
+    assert set(batch.vouchers.values_list("radius_sync_status", flat=True)) == {"synced"}
+
+
+def test_it_fails_vouchers_after_three_attempts_and_retries_them_when_the_agent_is_back(
+    acme, profile, dead_agent_server, live_server
+):
+    batch = generate_batch(acme, profile, 300, radius_server=dead_agent_server)
+    run_jobs(queues.RADIUS_SYNC)
+
+    vouchers = list(batch.vouchers.all())
+    assert {v.radius_sync_status for v in vouchers} == {"failed"}
+    assert "agent unreachable" in vouchers[0].radius_sync_error
+
+    dead_agent_server.agent_url = f"{live_server.url}/radius/agent/"
+    dead_agent_server.save()
+    assert retry_failed(batch) == 300
+    run_jobs(queues.RADIUS_SYNC)
+    run_jobs(queues.RADIUS_SYNC)  # and once more: nothing is sent twice
+
+    assert set(batch.vouchers.values_list("radius_sync_status", flat=True)) == {"synced"}
+    codes = [v.code for v in vouchers]
+    assert len(radius_rows("radcheck", codes)) == 300 * 4
+
+
+def test_it_removes_revoked_vouchers_from_radius(acme, profile, radius_server):
+    batch = generate_batch(acme, profile, 10, radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    codes = list(batch.vouchers.values_list("code", flat=True))
+
+    assert revoke_batch(batch) == 10
+    run_jobs(queues.RADIUS_SYNC)
+
+    assert radius_rows("radcheck", codes) == []
+    assert set(batch.vouchers.values_list("state", "radius_sync_status")) == {
+        ("revoked", "synced")
+    }
+
+
+def test_it_verifies_a_batch_and_reports_missing_extra_and_changed_rows(
+    acme, profile, radius_server, radius_tables
+):
+    batch = generate_batch(acme, profile, 5, radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    a, b, c = batch.vouchers.order_by("pk")[:3]
+    with radius_tables.cursor() as cursor:
+        cursor.execute("DELETE FROM radreply WHERE username = %s", [a.code])
+        cursor.execute("INSERT INTO radcheck (username, attribute, op, value)"
+                       " VALUES (%s, 'Auth-Type', ':=', 'Accept')", [b.code])
+        cursor.execute("UPDATE radcheck SET value = 'hijacked' WHERE username = %s"
+                       " AND attribute = 'Cleartext-Password'", [c.code])
+
+    report = verify_batch(batch)
+
+    assert report["checked"] == 5 and report["ok"] == 2
+    problems = {p["code"]: p for p in report["problems"]}
+    assert {row[1] for row in problems[a.code]["missing"]} == {
+        "Mikrotik-Rate-Limit", "Mikrotik-Total-Limit", "Session-Timeout"
+    }
+    assert problems[b.code]["extra"] == [["check", "Auth-Type", ":=", "Accept"]]
+    assert problems[c.code]["changed"][0][0] == "check"
+    assert batch.vouchers.filter(radius_sync_status="failed").count() == 3

@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+
+from radius.models import RadiusServer
+from routers.models import Router
+from vouchers.models import Voucher, VoucherProfile
+from vouchers.services.generate import ALPHABETS, MAX_CODE_LENGTH, MIN_CODE_LENGTH
+
+
+class VoucherProfileForm(forms.ModelForm):
+    class Meta:
+        model = VoucherProfile
+        fields = ["name", "time_limit", "data_limit", "rate_limit_up", "rate_limit_down",
+                  "shared_users", "validity", "validity_seconds", "fixed_expiry", "price"]
+        labels = {"time_limit": "Time limit (seconds)", "data_limit": "Data limit (bytes)",
+                  "shared_users": "Shared users (simultaneous sessions)",
+                  "validity_seconds": "Valid for (seconds after first use)"}
+        widgets = {"fixed_expiry": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean(self):
+        data = super().clean()
+        if data.get("validity") == VoucherProfile.Validity.FIXED and not data.get("fixed_expiry"):
+            self.add_error("fixed_expiry", "Set the expiry date for a fixed validity.")
+        if data.get("shared_users") == 0:
+            self.add_error("shared_users", "At least one user.")
+        others = VoucherProfile.objects.filter(organization=self.organization,
+                                               name=data.get("name"))
+        if others.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", "You already have a profile with this name.")
+        return data
+
+    def save(self, commit=True):
+        self.instance.organization = self.organization
+        return super().save(commit)
+
+
+class GenerateForm(forms.Form):
+    """What generate_batch needs; choices limited to the operator's organization."""
+
+    profile = forms.ModelChoiceField(queryset=VoucherProfile.objects.none())
+    router = forms.ModelChoiceField(queryset=Router.objects.none(), required=False,
+                                    help_text="Its RADIUS server receives the vouchers.")
+    radius_server = forms.ModelChoiceField(queryset=RadiusServer.objects.none(), required=False,
+                                           label="or RADIUS server")
+    count = forms.IntegerField(min_value=1, initial=100)
+    code_length = forms.IntegerField(min_value=MIN_CODE_LENGTH, max_value=MAX_CODE_LENGTH,
+                                     initial=8)
+    alphabet = forms.ChoiceField(choices=[(k, v[0]) for k, v in ALPHABETS.items()])
+    separate_password = forms.BooleanField(required=False,
+                                           label="Separate password (else password = code)")
+    prefix = forms.RegexField(regex=r"^[A-Za-z0-9]*$", max_length=10, required=False,
+                              error_messages={"invalid": "Letters and digits only."})
+    login_url = forms.CharField(max_length=300, required=False, label="Hotspot login URL",
+                                help_text="The QR code opens it with the credentials.")
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = VoucherProfile.objects.filter(organization=organization)
+        self.fields["router"].queryset = Router.objects.filter(organization=organization)
+        self.fields["radius_server"].queryset = RadiusServer.objects.filter(
+            organization=organization
+        )
+        self.fields["count"].help_text = f"1 to {settings.VOUCHER_MAX_BATCH:,}"
+        self.fields["login_url"].initial = settings.VOUCHER_LOGIN_URL
+
+    def clean_count(self):
+        count = self.cleaned_data["count"]
+        if count > settings.VOUCHER_MAX_BATCH:
+            raise forms.ValidationError(
+                f"At most {settings.VOUCHER_MAX_BATCH:,} vouchers per batch."
+            )
+        return count
+
+
+class VoucherFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Code")
+    state = forms.ChoiceField(required=False, choices=[("", "Any")] + Voucher.State.choices)
+    sync = forms.ChoiceField(required=False, label="Sync status",
+                             choices=[("", "Any")] + Voucher.SyncStatus.choices)

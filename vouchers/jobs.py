@@ -1,0 +1,35 @@
+"""Voucher jobs: thin, take ids only, call vouchers.services."""
+
+from hotspot import queues
+from hotspot.jobs import job
+from hotspot.periodic import every
+from vouchers.models import VoucherBatch
+from vouchers.services import lifecycle, sync
+
+
+@job(queues.RADIUS_SYNC)
+def sync_batch(batch_id: int) -> dict | None:
+    batch = VoucherBatch.objects.select_related("profile", "radius_server", "router").filter(
+        pk=batch_id
+    ).first()
+    return sync.sync_batch(batch) if batch else None
+
+
+@job(queues.RADIUS_SYNC)
+def verify_batch(batch_id: int) -> dict | None:
+    batch = VoucherBatch.objects.filter(pk=batch_id).first()
+    return sync.verify_batch(batch) if batch else None
+
+
+@every("VOUCHER_RECONCILE_SECONDS", 300)
+@job(queues.DEFAULT)
+def reconcile_pending() -> list[int]:
+    return lifecycle.reconcile_pending()
+
+
+@every("VOUCHER_EXPIRE_SECONDS", 600)
+@job(queues.DEFAULT)
+def expire_vouchers() -> int:
+    for batch in lifecycle.batches_in_use():
+        lifecycle.refresh_usage(batch)
+    return lifecycle.expire_vouchers()

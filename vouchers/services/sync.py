@@ -1,0 +1,227 @@
+"""Syncing vouchers to their RADIUS server's agent, and verifying what it holds.
+
+A voucher's sync status says whether RADIUS matches what the voucher should be:
+present with its profile's attributes while unused or active, absent once revoked,
+expired or used up. `sync_batch` makes it so for a batch's pending vouchers, 250 at a
+time: each chunk is sent (3 attempts with backoff), read back and compared; only a
+voucher whose rows match is `synced`. Chunks are claimed with SELECT ... FOR UPDATE
+SKIP LOCKED, so a job doubled by the reconciler never sends a voucher twice at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from hotspot import events
+from radius import attributes
+from radius.client import AgentClient, AgentError
+from vouchers.models import Voucher, VoucherBatch, VoucherProfile
+
+log = logging.getLogger(__name__)
+
+CHUNK = attributes.MAX_USERS_PER_REQUEST  # 250, the agent's limit
+PUSH_EVERY_SECONDS = 0.5
+MAX_REPORTED_PROBLEMS = 500
+Status = Voucher.SyncStatus
+
+
+@dataclass
+class ChunkOutcome:
+    synced: list[int] = field(default_factory=list)
+    failed: dict[str, list[int]] = field(default_factory=dict)  # error -> voucher ids
+    unreachable: str = ""  # set when the agent could not be reached after all attempts
+
+    def fail(self, ids, error: str) -> None:
+        self.failed.setdefault(error[:2000], []).extend(ids)
+
+
+def payload_for(voucher: Voucher, profile: VoucherProfile) -> dict:
+    """The agent API's view of one voucher (seed 003's payload, completed)."""
+    after_first_use = profile.validity == VoucherProfile.Validity.AFTER_FIRST_USE
+    up, down = profile.rate_limit_up.strip(), profile.rate_limit_down.strip()
+    return {
+        "username": voucher.code,
+        "password": voucher.password,
+        "profile": profile.name,
+        "time_limit": profile.time_limit or None,
+        "data_limit": profile.data_limit or None,
+        # RouterOS reads rx/tx from the router's side: rx is what the client uploads.
+        "rate_limit": f"{up or 0}/{down or 0}" if up or down else "",
+        "simultaneous_use": profile.shared_users or None,
+        "expiry": voucher.expires_at.isoformat() if voucher.expires_at else None,
+        "valid_for": profile.validity_seconds if after_first_use else None,
+    }
+
+
+def expected_rows(voucher: Voucher, profile: VoucherProfile) -> dict | None:
+    """The rows RADIUS should hold for this voucher; None when it should hold none."""
+    if voucher.state not in Voucher.LIVE_STATES:
+        return None
+    return attributes.rows_for(attributes.clean_user(payload_for(voucher, profile)))
+
+
+def _with_retries(call, *args):
+    """Call the agent up to RADIUS_SYNC_ATTEMPTS times, backing off on transient errors."""
+    attempts = max(1, settings.RADIUS_SYNC_ATTEMPTS)
+    for attempt in range(attempts):
+        try:
+            return call(*args)
+        except AgentError as exc:
+            if not exc.transient or attempt == attempts - 1:
+                raise
+            time.sleep(settings.RADIUS_SYNC_BACKOFF_SECONDS * 2**attempt)
+
+
+def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Voucher]):
+    outcome = ChunkOutcome()
+    live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
+    gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
+    try:
+        if live:
+            _with_retries(client.push_users, [payload_for(v, profile) for v in live])
+        if gone:
+            _with_retries(client.delete_users, [v.code for v in gone])
+        stored = _with_retries(client.read_users, [v.code for v in chunk])
+    except AgentError as exc:
+        outcome.fail([v.pk for v in chunk], str(exc))
+        outcome.unreachable = str(exc) if exc.transient else ""
+        return outcome
+    for voucher in chunk:
+        diff = attributes.compare(expected_rows(voucher, profile), stored.get(voucher.code))
+        if diff:
+            outcome.fail([voucher.pk], attributes.describe(diff))
+        else:
+            outcome.synced.append(voucher.pk)
+    return outcome
+
+
+def _record(outcome: ChunkOutcome) -> None:
+    now = timezone.now()
+    if outcome.synced:
+        Voucher.objects.filter(pk__in=outcome.synced).update(
+            radius_sync_status=Status.SYNCED, radius_synced_at=now, radius_sync_error=""
+        )
+    for error, ids in outcome.failed.items():
+        Voucher.objects.filter(pk__in=ids).update(
+            radius_sync_status=Status.FAILED, radius_sync_error=error
+        )
+
+
+def _claim(batch: VoucherBatch, after_id: int) -> list[Voucher]:
+    pending = Voucher.objects.filter(
+        batch=batch, radius_sync_status=Status.PENDING, pk__gt=after_id
+    )
+    return list(pending.select_for_update(skip_locked=True).order_by("pk")[:CHUNK])
+
+
+def sync_batch(batch: VoucherBatch) -> dict:
+    """Send a batch's pending vouchers to RADIUS, chunk by chunk; returns the final counts."""
+    profile = batch.profile
+    server = batch.target_server()
+    if server is None:
+        _fail_pending(batch, "No RADIUS server: link the batch's router to one.")
+        return publish_progress(batch)
+    client = AgentClient.for_server(server)
+    last_id, last_push = 0, 0.0
+    try:
+        while True:
+            with transaction.atomic():
+                chunk = _claim(batch, last_id)
+                if not chunk:
+                    break
+                last_id = chunk[-1].pk
+                outcome = _sync_chunk(client, profile, chunk)
+                _record(outcome)
+            if outcome.unreachable:
+                # The agent is down: every later chunk would wait out its retries too.
+                _fail_pending(batch, outcome.unreachable)
+                break
+            if time.monotonic() - last_push >= PUSH_EVERY_SECONDS:
+                last_push = time.monotonic()
+                publish_progress(batch)
+    finally:
+        client.close()
+    return publish_progress(batch)
+
+
+def _fail_pending(batch: VoucherBatch, error: str) -> None:
+    Voucher.objects.filter(batch=batch, radius_sync_status=Status.PENDING).update(
+        radius_sync_status=Status.FAILED, radius_sync_error=error[:2000]
+    )
+
+
+def batch_progress(batch: VoucherBatch) -> dict:
+    """Counts by sync status and state, the percentage settled, and whether it is done."""
+    rows = Voucher.objects.filter(batch=batch).values_list("radius_sync_status").annotate(
+        n=Count("pk")
+    )
+    counts = {s: 0 for s in Status.values} | dict(rows)
+    total = sum(counts.values())
+    settled = counts[Status.SYNCED] + counts[Status.FAILED]
+    return {
+        "total": total, **counts,
+        "percent": round(100 * settled / total) if total else 100,
+        "synced_percent": round(100 * counts[Status.SYNCED] / total) if total else 0,
+        "done": counts[Status.PENDING] == 0,
+    }
+
+
+def publish_progress(batch: VoucherBatch) -> dict:
+    """Push the batch's progress partial to everyone watching it; returns the counts."""
+    progress = batch_progress(batch)
+    events.push(
+        events.batch_group(batch.organization_id, batch.pk),
+        "vouchers/partials/batch_progress.html",
+        {"batch": batch, "progress": progress, "oob": True},
+    )
+    return progress
+
+
+def verify_batch(batch: VoucherBatch) -> dict:
+    """Compare every voucher of a batch with RADIUS; mismatches become `failed`."""
+    profile = batch.profile
+    report = {"checked": 0, "ok": 0, "problems": [], "problem_count": 0}
+    server = batch.target_server()
+    if server is None:
+        report["error"] = "No RADIUS server: link the batch's router to one."
+        return _save_report(batch, report)
+    client = AgentClient.for_server(server)
+    vouchers = Voucher.objects.filter(batch=batch).order_by("pk")
+    last_id = 0
+    try:
+        while chunk := list(vouchers.filter(pk__gt=last_id)[:CHUNK]):
+            last_id = chunk[-1].pk
+            stored = _with_retries(client.read_users, [v.code for v in chunk])
+            outcome = ChunkOutcome()
+            for voucher in chunk:
+                diff = attributes.compare(expected_rows(voucher, profile), stored.get(voucher.code))
+                report["checked"] += 1
+                if not diff:
+                    report["ok"] += 1
+                    continue
+                report["problem_count"] += 1
+                if len(report["problems"]) < MAX_REPORTED_PROBLEMS:
+                    report["problems"].append({"code": voucher.code, **diff})
+                if voucher.radius_sync_status == Status.SYNCED:
+                    outcome.fail([voucher.pk], attributes.describe(diff))
+            _record(outcome)
+    except AgentError as exc:
+        report["error"] = str(exc)
+    finally:
+        client.close()
+    return _save_report(batch, report)
+
+
+def _save_report(batch: VoucherBatch, report: dict) -> dict:
+    batch.verify_report = report
+    batch.verified_at = timezone.now()
+    batch.save(update_fields=["verify_report", "verified_at"])
+    publish_progress(batch)
+    return report
