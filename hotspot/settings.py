@@ -219,3 +219,22 @@ VOUCHER_LOGIN_URL = os.environ.get("VOUCHER_LOGIN_URL", "http://hotspot.lan/logi
 DEPLOY_STALE_SECONDS = envint("DEPLOY_STALE_SECONDS", 300)
 DEPLOY_REAPER_SECONDS = envint("DEPLOY_REAPER_SECONDS", 60)
 
+# --- Fleet: imports, health checks, live data (fleet/) ------------------------------------
+INSTALLED_APPS += ["fleet"]
+# An import run may take this long before RQ stops it (seed 004: 10 minutes).
+FLEET_IMPORT_TIMEOUT = envint("FLEET_IMPORT_TIMEOUT", 600)
+# One print of a large menu (10,000 secrets) may take this long.
+FLEET_IMPORT_COMMAND_TIMEOUT = envfloat("FLEET_IMPORT_COMMAND_TIMEOUT", 120)
+FLEET_HEALTH_INTERVAL_SECONDS = envint("FLEET_HEALTH_INTERVAL_SECONDS", 60)
+# Each router's check (connect + login) is bounded by this; a dead router costs no more.
+FLEET_HEALTH_TIMEOUT = envfloat("FLEET_HEALTH_TIMEOUT", 3)
+FLEET_HEALTH_PARALLEL = envint("FLEET_HEALTH_PARALLEL", 64)
+FLEET_HEALTH_JOB_TIMEOUT = envint("FLEET_HEALTH_JOB_TIMEOUT", 300)
+# A router is marked offline after this many checks in a row without an answer.
+FLEET_OFFLINE_AFTER_MISSED = envint("FLEET_OFFLINE_AFTER_MISSED", 2)
+# Live data older than this is refetched when someone polls it; kept this long in the cache.
+FLEET_LIVE_DATA_MAX_AGE = envfloat("FLEET_LIVE_DATA_MAX_AGE", 4)
+FLEET_LIVE_DATA_TTL = envint("FLEET_LIVE_DATA_TTL", 300)
+FLEET_LIVE_DATA_TIMEOUT = envfloat("FLEET_LIVE_DATA_TIMEOUT", 5)
+FLEET_STALE_IMPORTS_INTERVAL_SECONDS = envint("FLEET_STALE_IMPORTS_INTERVAL_SECONDS", 300)
+# --- end fleet ------------------------------------------------------------------------------

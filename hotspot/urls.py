@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("provisioning.urls")),
     path("", include("vouchers.urls")),
     path("", include("radius.urls")),
+    path("", include("fleet.urls")),
 ]

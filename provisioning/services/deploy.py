@@ -271,9 +271,9 @@ def roll_back(dep: Deployment, api=None) -> None:
                finished_at=timezone.now(), after=snapshot(api))
     except Exception as exc:  # the router went away mid-rollback: say so, keep the record
         error, _ = describe(exc)
-        record(dep, "failed", dep.progress, f"Rollback incomplete ({error}); the reaper "
-               "will retry it when the router answers.", level="error", status=D.FAILED,
-               rolled_back=False, finished_at=timezone.now())
+        record(dep, "failed", dep.progress, f"Rollback incomplete ({error}). When the router "
+               "answers, Retry: a new deployment first removes everything the product made.",
+               level="error", status=D.FAILED, rolled_back=False, finished_at=timezone.now())
     finally:
         router = Router.objects.get(pk=dep.router_id)
         if router.status == RouterStatus.PROVISIONING:

@@ -165,11 +165,9 @@ def _pppoe(plan: Plan, pp: dict) -> None:
                                     "default-profile": profile,
                                     "authentication": ",".join(pp["authentication"]),
                                     "disabled": "no"})
-    first, last = pp["pool"].split("-")
-    for net in ipaddress.summarize_address_range(ipaddress.ip_address(first),
-                                                 ipaddress.ip_address(last)):
-        plan.add("firewall", "/ip/firewall/nat", f"masquerade {net}", chain="srcnat",
-                 action="masquerade", **{"src-address": str(net)})
+    # RouterOS takes an address range in src-address: one rule covers the whole pool.
+    plan.add("firewall", "/ip/firewall/nat", f"masquerade {pp['pool']}", chain="srcnat",
+             action="masquerade", **{"src-address": pp["pool"]})
 
 
 def _radius(plan: Plan, rad: dict, server) -> None:

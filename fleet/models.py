@@ -1,0 +1,168 @@
+"""What the product imported from routers, and the import runs that did it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from hotspot.crypto import EncryptedTextField
+
+# Pools whose comment starts with this were deployed by the product (provisioning tags them).
+PRODUCT_TAG = "hotspot:"
+
+
+class ImportKind(models.TextChoices):
+    ALL = "all", "Everything"
+    POOLS = "pools", "IP pools"
+    PPP_SECRETS = "ppp_secrets", "PPP secrets"
+    HOTSPOT_PROFILES = "hotspot_profiles", "Hotspot user profiles"
+    HOTSPOT_USERS = "hotspot_users", "Hotspot users"
+
+
+# The kinds one run of each kind covers, in the order they are read and written.
+KINDS_OF = {
+    ImportKind.ALL: (ImportKind.POOLS, ImportKind.PPP_SECRETS, ImportKind.HOTSPOT_PROFILES,
+                     ImportKind.HOTSPOT_USERS),
+    **{k: (k,) for k in ImportKind if k != ImportKind.ALL},
+}
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+IMPORT_FINISHED = frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED})
+
+
+class ImportRun(models.Model):
+    """One import (or preview) from one router: a row before it is an RQ message."""
+
+    router = models.ForeignKey("routers.Router", on_delete=models.CASCADE,
+                               related_name="import_runs")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices, default=ImportKind.ALL)
+    preview = models.BooleanField(default=False, help_text="Compute the changes, apply nothing.")
+    status = models.CharField(max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=120, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0, help_text="Marked removed from the router.")
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    # Per kind: counts and a sample of names added/changed/removed (what a preview shows).
+    changes = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["router", "-created_at"], name="importrun_router_idx"),
+                   models.Index(fields=["status"], name="importrun_status_idx")]
+
+    def __str__(self):
+        what = "preview" if self.preview else "import"
+        return f"{self.get_kind_display()} {what} #{self.pk} from {self.router}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ImportedItem(models.Model):
+    """Common to everything imported: keyed on the router's .id and the item's name."""
+
+    router = models.ForeignKey("routers.Router", on_delete=models.CASCADE, related_name="+")
+    ros_id = models.CharField("RouterOS .id", max_length=20)
+    name = models.CharField(max_length=255)
+    comment = models.CharField(max_length=255, blank=True)
+    disabled = models.BooleanField(default=False)
+    # Set when the item is no longer on the router; cleared if it comes back.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    first_imported_at = models.DateTimeField(auto_now_add=True)
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    last_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportedPool(ImportedItem):
+    """An IP pool, stored as its ranges and their address count, never per address."""
+
+    ranges = models.TextField(help_text="As RouterOS prints them, e.g. 10.0.0.2-10.0.0.254.")
+    address_count = models.BigIntegerField(default=0)
+    next_pool = models.CharField(max_length=255, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["router", "name"],
+                                               name="imported_pool_name")]
+
+    @property
+    def deployed_by_product(self) -> bool:
+        return self.comment.startswith(PRODUCT_TAG)
+
+
+class ImportedPppSecret(ImportedItem):
+    """A PPP secret; the password is encrypted at rest and never rendered."""
+
+    password = EncryptedTextField(blank=True)
+    service = models.CharField(max_length=20, blank=True)
+    profile = models.CharField(max_length=255, blank=True)
+    local_address = models.CharField(max_length=64, blank=True)
+    remote_address = models.CharField(max_length=64, blank=True)
+    caller_id = models.CharField(max_length=255, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["router", "name"],
+                                               name="imported_secret_name")]
+
+
+class ImportedHotspotProfile(ImportedItem):
+    """A hotspot user profile (/ip/hotspot/user/profile)."""
+
+    rate_limit = models.CharField(max_length=120, blank=True)
+    shared_users = models.CharField(max_length=20, blank=True)
+    session_timeout = models.CharField(max_length=40, blank=True)
+    idle_timeout = models.CharField(max_length=40, blank=True)
+    address_pool = models.CharField(max_length=255, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["router", "name"],
+                                               name="imported_hsprofile_name")]
+
+
+class ImportedHotspotUser(ImportedItem):
+    """A hotspot user (/ip/hotspot/user); the password is encrypted at rest."""
+
+    password = EncryptedTextField(blank=True)
+    profile = models.CharField(max_length=255, blank=True)
+    server = models.CharField(max_length=255, blank=True)
+    mac_address = models.CharField(max_length=32, blank=True)
+    limit_uptime = models.CharField(max_length=40, blank=True)
+    limit_bytes_total = models.CharField(max_length=40, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [
+            # RouterOS allows the same user name on different hotspot servers.
+            models.UniqueConstraint(fields=["router", "server", "name"],
+                                    name="imported_hsuser_name"),
+        ]

@@ -1,0 +1,125 @@
+"""Live data of a router: fetched only while someone is looking at its page.
+
+The page polls `latest()` every few seconds. When the cached snapshot is older than
+FLEET_LIVE_DATA_MAX_AGE, one fetch is queued on the router-data queue (a cache lock
+keeps many open tabs from queueing many); the poll answers at once with the latest
+snapshot. The fetch stores the new snapshot in the cache and pushes the panel.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from hotspot import events, jobs
+from routers.models import Router
+from routers.routeros.client import RouterOSClient
+from routers.routeros.errors import RouterOSError
+
+SESSIONS_SHOWN = 20
+
+
+def cache_key(router_id: int) -> str:
+    return f"fleet:live:{router_id}"
+
+
+def lock_key(router_id: int) -> str:
+    return f"fleet:live:{router_id}:queued"
+
+
+def latest(router: Router) -> dict | None:
+    """The cached snapshot (None before the first fetch); queue a fetch if it is stale."""
+    snapshot = cache.get(cache_key(router.pk))
+    if snapshot is None or time.time() - snapshot["fetched_at"] > settings.FLEET_LIVE_DATA_MAX_AGE:
+        request_fetch(router)
+    return snapshot
+
+
+def request_fetch(router: Router) -> bool:
+    """Queue one fetch unless one is already queued or running for this router."""
+    from fleet.jobs import fetch_live_data as fetch_job
+
+    if not cache.add(lock_key(router.pk), 1, timeout=int(settings.FLEET_LIVE_DATA_TIMEOUT) + 30):
+        return False
+    jobs.enqueue(fetch_job, router.pk)
+    return True
+
+
+def fetch_live_data(router_id: int) -> dict | None:
+    """Read CPU, memory, uptime, sessions and interface counters; cache and push them."""
+    router = Router.objects.filter(pk=router_id).first()
+    if router is None:
+        return None
+    previous = cache.get(cache_key(router_id))
+    try:
+        snapshot = read(router)
+    except RouterOSError as exc:
+        snapshot = {"error": exc.message, **{k: v for k, v in (previous or {}).items()
+                                             if k not in ("error", "fetched_at")}}
+    snapshot["fetched_at"] = time.time()
+    add_rates(snapshot, previous)
+    cache.set(cache_key(router_id), snapshot, timeout=settings.FLEET_LIVE_DATA_TTL)
+    cache.delete(lock_key(router_id))
+    html = events.render_partial("fleet/partials/live_data.html",
+                                 panel_context(router, snapshot, oob=True))
+    events.send_now(events.router_group(router.organization_id, router.pk), html)
+    return snapshot
+
+
+def read(router: Router) -> dict:
+    """One API session, five prints, only the properties shown."""
+    with RouterOSClient(router.host, router.api_port, router.api_username, router.config_token,
+                        use_tls=router.use_tls, timeout=settings.FLEET_LIVE_DATA_TIMEOUT) as api:
+        resource = (api.print("/system/resource", proplist=[
+            "cpu-load", "free-memory", "total-memory", "uptime", "version", "board-name"])
+            or [{}])[0]
+        hotspot = api.print("/ip/hotspot/active", proplist=["user", "address", "uptime"])
+        ppp = api.print("/ppp/active", proplist=["name", "service", "address", "uptime"])
+        interfaces = api.print("/interface", proplist=["name", "type", "running",
+                                                       "rx-byte", "tx-byte"])
+    return {
+        "cpu_load": _int(resource.get("cpu-load")),
+        "free_memory": _int(resource.get("free-memory")),
+        "total_memory": _int(resource.get("total-memory")),
+        "uptime": resource.get("uptime", ""),
+        "version": resource.get("version", ""),
+        "hotspot_active": len(hotspot),
+        "hotspot_sessions": hotspot[:SESSIONS_SHOWN],
+        "ppp_active": len(ppp),
+        "ppp_sessions": ppp[:SESSIONS_SHOWN],
+        "interfaces": [{"name": i.get("name", ""), "type": i.get("type", ""),
+                        "running": i.get("running") == "true",
+                        "rx_byte": _int(i.get("rx-byte")), "tx_byte": _int(i.get("tx-byte"))}
+                       for i in interfaces],
+    }
+
+
+def add_rates(snapshot: dict, previous: dict | None) -> None:
+    """Bits per second per interface, from the counters' change since the last snapshot."""
+    if not previous or "interfaces" not in snapshot or "error" in snapshot:
+        return
+    elapsed = snapshot["fetched_at"] - previous.get("fetched_at", 0)
+    before = {i["name"]: i for i in previous.get("interfaces", [])}
+    for iface in snapshot["interfaces"]:
+        old = before.get(iface["name"])
+        if old and elapsed > 0:
+            iface["rx_bps"] = max(iface["rx_byte"] - old["rx_byte"], 0) * 8 / elapsed
+            iface["tx_bps"] = max(iface["tx_byte"] - old["tx_byte"], 0) * 8 / elapsed
+
+
+def panel_context(router: Router, snapshot: dict | None, oob: bool = False) -> dict:
+    memory_used = None
+    if snapshot and snapshot.get("total_memory"):
+        memory_used = round(100 * (1 - snapshot["free_memory"] / snapshot["total_memory"]))
+    age = round(time.time() - snapshot["fetched_at"]) if snapshot else None
+    return {"router": router, "live": snapshot, "memory_used": memory_used, "age": age,
+            "oob": oob}
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
