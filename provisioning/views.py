@@ -53,6 +53,7 @@ def services_context(request, router, refresh=False, data=None, errors=None) -> 
     return {
         "facts": facts, "discovery_error": discovery_error, "config": config,
         "form": form_values(facts, data, previous), "errors": errors or {},
+        "general_errors": (errors or {}).get("__all__", []),
         "radius_servers": RadiusServer.objects.filter(organization=request.organization,
                                                       is_active=True),
         "login_methods": ("mac", "http-chap", "http-pap", "https", "cookie", "trial"),
