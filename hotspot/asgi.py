@@ -6,6 +6,13 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotspot.settings")
 django_asgi_app = get_asgi_application()
+if os.environ.get("SERVE_STATIC", "1") != "0":
+    # daphne serves no static files by itself; the product's few files (htmx, one
+    # stylesheet) are served by Django. Set SERVE_STATIC=0 behind a proxy that serves
+    # `collectstatic`'s output instead.
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
