@@ -39,3 +39,20 @@ def fail_stale_imports():
     from fleet.services.imports import fail_stale_runs
 
     return fail_stale_runs()
+
+
+@every("FLEET_DRIFT_INTERVAL_SECONDS", 300)
+@job(queues.ROUTER_CHECKS, timeout=getattr(settings, "FLEET_DRIFT_JOB_TIMEOUT", 300))
+def check_fleet_drift():
+    """Compare every active router with its last deployment, concurrently, in this one job."""
+    from fleet.services.drift import check_drift
+
+    return check_drift().summary()
+
+
+@job(queues.ROUTER_CHECKS, timeout=120)
+def check_router_drift(router_id: int):
+    """Check one router now (the "Check now" button on its page)."""
+    from fleet.services.drift import check_router
+
+    return check_router(router_id)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from hotspot.crypto import EncryptedTextField
 
 # Pools whose comment starts with this were deployed by the product (provisioning tags them).
 PRODUCT_TAG = "hotspot:"
+log = logging.getLogger(__name__)
 
 
 class ImportKind(models.TextChoices):
@@ -166,3 +171,48 @@ class ImportedHotspotUser(ImportedItem):
             models.UniqueConstraint(fields=["router", "server", "name"],
                                     name="imported_hsuser_name"),
         ]
+
+
+class DriftReport(models.Model):
+    """The latest drift check of one router: what differs from the product's last deployment.
+
+    One row per router, replaced by each check. `items` holds one entry per deployed item that
+    was changed or deleted by hand: {label, path, id, kind: "changed"|"deleted", changes:
+    [{field, expected, found}]}.
+    """
+
+    router = models.OneToOneField("routers.Router", on_delete=models.CASCADE,
+                                  related_name="drift_report")
+    # The completed deployment the router was compared with (None: nothing deployed).
+    deployment = models.ForeignKey("provisioning.Deployment", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    clean = models.BooleanField(default=True)
+    items = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last check could not read the "
+                                                   "router (the previous result is kept).")
+
+    def __str__(self):
+        return f"Drift of {self.router}: {'clean' if self.clean else len(self.items)}"
+
+    @property
+    def flagged(self) -> bool:
+        """Hand edits were found: shown as a badge on the routers list and the router page."""
+        return not self.clean
+
+
+@receiver(post_save, sender="provisioning.Deployment")
+def deployment_saved(sender, instance, **kwargs):
+    """A completed deployment verified what it made: the router's drift report is cleared.
+
+    Runs inside the deploy job's last save, so it must never raise: a failure here would
+    roll back a good deployment.
+    """
+    if instance.status != "completed":
+        return
+    try:
+        from fleet.services.drift import deployment_finished
+
+        deployment_finished(instance)
+    except Exception:
+        log.warning("drift report of router %s not cleared", instance.router_id, exc_info=True)

@@ -14,4 +14,7 @@ urlpatterns = [
     path("routers/<int:pk>/secrets/", views.secret_list, name="secrets"),
     path("routers/<int:pk>/hotspot-users/", views.hotspot_user_list, name="hotspot-users"),
     path("routers/<int:pk>/live/", views.live_data, name="live-data"),
+    path("routers/<int:pk>/drift/", views.drift_panel, name="drift"),
+    path("routers/<int:pk>/drift/check/", views.drift_check, name="drift-check"),
+    path("routers/<int:pk>/drift/reapply/", views.drift_reapply, name="drift-reapply"),
 ]

@@ -15,7 +15,10 @@ from fleet.models import (
     ImportedPppSecret,
     ImportKind,
 )
-from fleet.services import imports, livedata
+from fleet.services import drift, imports, livedata
+from provisioning.models import Deployment
+from provisioning.services import deploy as deploying
+from routers.choices import ConfigKind
 from routers.models import Router
 
 # htmx stops polling when a response has this status (htmx docs: 286).
@@ -114,3 +117,45 @@ def live_data(request, pk):
     snapshot = livedata.latest(router)
     return render(request, "fleet/partials/live_data.html",
                   livedata.panel_context(router, snapshot))
+
+
+def drift_panel(request, pk):
+    """The drift panel; polled every 3 s only while a check is queued (then 286)."""
+    router = org_router(request, pk)
+    context = drift.panel_context(router)
+    response = render(request, "fleet/partials/drift.html", context)
+    if not context["checking"]:
+        response.status_code = STOP_POLLING
+    return response
+
+
+@require_POST
+def drift_check(request, pk):
+    """Check now: queue a drift check of this router; the panel follows it."""
+    router = org_router(request, pk)
+    drift.request_check(router)
+    if request.htmx:
+        context = {**drift.panel_context(router), "checking": True}
+        return render(request, "fleet/partials/drift.html", context)
+    messages.info(request, "Drift check queued.")
+    return redirect("routers:detail", router.pk)
+
+
+@require_POST
+def drift_reapply(request, pk):
+    """Re-apply: redeploy the configuration that was deployed (a redeploy removes everything
+    the product tagged and makes it again, rolled back on failure)."""
+    router = org_router(request, pk)
+    last = router.deployments.filter(status=Deployment.Status.COMPLETED).first()
+    latest = router.configs.filter(kind=ConfigKind.SERVICE).values_list("pk", flat=True).first()
+    if last and last.kind == Deployment.Kind.DEPLOY and last.config_id != latest:
+        messages.error(request, "A newer service configuration was generated after the last "
+                                "deployment; deploy it from the wizard instead of re-applying.")
+        return redirect("routers:detail", router.pk)
+    try:
+        dep = deploying.start_deploy(router, request.user)
+    except deploying.DeployRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("routers:detail", router.pk)
+    messages.success(request, f"Re-applying the deployed configuration ({dep}).")
+    return redirect(reverse("provisioning:wizard", args=[router.pk]) + "#deploy")

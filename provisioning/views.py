@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from provisioning.models import Deployment
 from provisioning.services import deploy as deploying
 from provisioning.services.configure import generate_service_config, latest_service_config
-from provisioning.services.plan import Plan
-from provisioning.services.scripts import render_script
 from radius.models import RadiusServer
 from routers.choices import RouterStatus
 from routers.models import Router
@@ -169,12 +167,8 @@ def state_diff(before: dict, after: dict) -> list[dict]:
 def script_download(request, pk, config_id):
     router = org_router(request, pk)
     config = get_object_or_404(router.configs, pk=config_id)
-    script = config.script
-    if config.kind == "service" and config.plan:
-        # The stored script holds a placeholder; the operator's download gets the secret.
-        plan = Plan.from_dict(config.plan)
-        script = render_script(plan, deploying._secret_for(plan))
-    response = HttpResponse(script, content_type="text/plain; charset=utf-8")
+    # The stored script holds placeholders; the operator's download gets the secrets.
+    response = HttpResponse(config.operator_script, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{router.name}-{config.kind}-{config.pk}.rsc"')
     return response

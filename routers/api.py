@@ -54,7 +54,7 @@ def create_with_config(request):
     body = {
         "success": True,
         "router": {**router_json(router), "config_token": router.config_token},
-        "config": config.script,
+        "config": config.operator_script,
         "stage": 1,
         "message": "Router created. Copy the script into the router's terminal; "
                    "probing has started.",

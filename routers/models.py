@@ -108,6 +108,26 @@ class RouterConfig(models.Model):
         self.checksum = hashlib.sha256(self.script.encode()).hexdigest()
         super().save(*args, **kwargs)
 
+    @property
+    def operator_script(self) -> str:
+        """The script as the operator applies it, secrets filled in.
+
+        Stored scripts hold placeholders only (the config token, the RADIUS secret), so
+        no secret sits in clear text in the database; they are filled in here, for the
+        wizard page and downloads.
+        """
+        if self.kind == ConfigKind.INITIAL:
+            from routers.routeros.quoting import rsc_quote
+            from routers.services.onboarding import TOKEN_PLACEHOLDER
+
+            # Read the token afresh: a cached router object may predate a new token.
+            token = Router.objects.values_list("config_token", flat=True).get(
+                pk=self.router_id)
+            return self.script.replace(rsc_quote(TOKEN_PLACEHOLDER), rsc_quote(token))
+        from provisioning.services.scripts import operator_script
+
+        return operator_script(self)
+
     def __str__(self):
         return f"{self.get_kind_display()} config for {self.router}"
 

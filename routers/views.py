@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from routers.choices import ConfigKind, RouterStatus
 from routers.forms import RouterForm
-from routers.models import Router
-from routers.services import onboarding, probing
+from routers.models import Router, RouterConfig
+from routers.services import onboarding, probing, removal
 from routers.services.stages import stage_of
 
 # htmx stops polling when a response has this status (htmx docs: 286).
 STOP_POLLING = 286
+# A deployment (or a removal) may start from these statuses (provisioning.services.deploy).
+DEPLOYABLE = (RouterStatus.ONLINE, RouterStatus.ACTIVE, RouterStatus.FAILED)
 
 
 def org_routers(request):
@@ -29,21 +32,70 @@ def router_list(request):
     if query:
         routers = routers.filter(name__icontains=query)
     page = Paginator(routers, 25).get_page(request.GET.get("page"))
+    add_services(page.object_list)
     context = {"page": page, "status": status, "q": query, "statuses": RouterStatus.choices,
                "add_url": reverse("routers:add")}
     template = "routers/partials/router_table.html" if request.htmx else "routers/list.html"
     return render(request, template, context)
 
 
+def services_of(config: RouterConfig | None) -> list[str]:
+    """What a service config turns on, in words for the routers list."""
+    choices = (config.plan.get("choices") if config and config.plan else None) or {}
+    labels = (("hotspot", "Hotspot"), ("pppoe", "PPPoE"), ("radius", "RADIUS"))
+    return [label for key, label in labels if choices.get(key)]
+
+
+def add_services(routers) -> None:
+    """Set `.services` on each router of a page from its latest service config (one query)."""
+    routers = list(routers)
+    latest = RouterConfig.objects.filter(router=OuterRef("pk"), kind=ConfigKind.SERVICE)
+    ids = dict(Router.objects.filter(pk__in=[r.pk for r in routers]).annotate(
+        config_id=Subquery(latest.order_by("-created_at", "-id").values("pk")[:1]),
+    ).values_list("pk", "config_id"))
+    configs = RouterConfig.objects.in_bulk([c for c in ids.values() if c])
+    for router in routers:
+        router.services = services_of(configs.get(ids.get(router.pk)))
+
+
 def router_detail(request, pk):
     router = get_object_or_404(org_routers(request), pk=pk)
+    service_config = onboarding.latest_config(router, ConfigKind.SERVICE)
     context = {
         "router": router,
         "stage": stage_of(router),
         "history": router.events.all()[:50],
         "configs": router.configs.all()[:20],
+        "deployments": router.deployments.prefetch_related("events")[:10],
+        "service_config": service_config,
+        "services": services_of(service_config),
+        "can_deploy": router.status in DEPLOYABLE,
     }
     return render(request, "routers/detail.html", context)
+
+
+def router_delete(request, pk):
+    """Confirm, then delete the router and its records (the device itself is not touched)."""
+    router = get_object_or_404(org_routers(request), pk=pk)
+    if request.method == "POST":
+        try:
+            name = removal.delete_router(router)
+        except removal.DeleteRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("routers:detail", router.pk)
+        messages.success(request, f"Router {name} deleted. Its configuration on the device "
+                                  "was left as it is.")
+        return redirect("routers:list")
+    return render(request, "routers/confirm_delete.html", {"router": router})
+
+
+def router_remove_config(request, pk):
+    """Confirmation page; its form posts kind=remove to provisioning:deploy."""
+    router = get_object_or_404(org_routers(request), pk=pk)
+    context = {"router": router, "can_deploy": router.status in DEPLOYABLE,
+               "deployed": router.deployments.filter(status="completed", kind="deploy")
+               .exists()}
+    return render(request, "routers/confirm_remove.html", context)
 
 
 def router_add(request):
@@ -85,13 +137,13 @@ def probe_panel(request, pk):
 def initial_script_download(request, pk):
     router = get_object_or_404(org_routers(request), pk=pk)
     config = onboarding.latest_config(router, ConfigKind.INITIAL)
-    return rsc_download(config.script if config else "", f"{router.name}-initial.rsc")
+    return rsc_download(config.operator_script if config else "", f"{router.name}-initial.rsc")
 
 
 def config_download(request, pk, config_id):
     router = get_object_or_404(org_routers(request), pk=pk)
     config = get_object_or_404(router.configs, pk=config_id)
-    return rsc_download(config.script, f"{router.name}-{config.kind}-{config.pk}.rsc")
+    return rsc_download(config.operator_script, f"{router.name}-{config.kind}-{config.pk}.rsc")
 
 
 def rsc_download(script: str, filename: str) -> HttpResponse:

@@ -10,7 +10,6 @@ through Router.set_status, which pushes the badge to the routers list and page.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,23 +19,11 @@ from django.utils import timezone
 
 from routers.choices import REACHABLE, RouterStatus
 from routers.models import Router, RouterEvent
-from routers.routeros.client import RouterOSClient
 from routers.routeros.errors import RouterOSError
+from routers.services.fanout import Reach, fan_out
 
 S = RouterStatus
 CAN_GO_OFFLINE = frozenset({S.ONLINE, S.ACTIVE, S.FAILED})
-
-
-@dataclass(frozen=True)
-class Target:
-    """What one check needs, read from the database before the threads start."""
-
-    router_id: int
-    host: str
-    port: int
-    username: str
-    password: str
-    use_tls: bool
 
 
 @dataclass
@@ -67,25 +54,21 @@ def check_fleet(routers: QuerySet | None = None) -> HealthReport:
     return report
 
 
-def reachable_targets(routers: QuerySet | None = None) -> list[Target]:
+def reachable_targets(routers: QuerySet | None = None) -> list[Reach]:
     """The routers to check (all by default; a benchmark passes its own)."""
-    rows = (Router.objects.all() if routers is None else routers).filter(status__in=REACHABLE).values_list(
-        "pk", "host", "api_port", "api_username", "config_token", "use_tls")
-    return [Target(*row) for row in rows]
+    routers = Router.objects.all() if routers is None else routers
+    rows = routers.filter(status__in=REACHABLE).values_list(*Reach.FIELDS)
+    return [Reach(*row) for row in rows]
 
 
-def check_all(targets: list[Target], timeout: float, parallel: int) -> dict[int, str | None]:
+def check_all(targets: list[Reach], timeout: float, parallel: int) -> dict[int, str | None]:
     """router id -> None if it answered, else why not. No database access in here."""
-    if not targets:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(parallel, len(targets))) as pool:
-        return dict(pool.map(lambda t: check_one(t, timeout), targets))
+    return dict(fan_out(lambda t: check_one(t, timeout), targets, parallel))
 
 
-def check_one(target: Target, timeout: float) -> tuple[int, str | None]:
+def check_one(target: Reach, timeout: float) -> tuple[int, str | None]:
     """Log in to one router: answering the API with our credentials is being healthy."""
-    client = RouterOSClient(target.host, target.port, target.username, target.password,
-                            use_tls=target.use_tls, timeout=timeout)
+    client = target.client(timeout)
     try:
         client.connect()
     except RouterOSError as exc:

@@ -19,3 +19,13 @@ def render_script(plan: Plan, secret: str | None = None) -> str:
             lines.append(f"# {step.label}")
             lines.append(step.line(secret))
     return "\n".join(lines) + "\n"
+
+
+def operator_script(config) -> str:
+    """A saved service config's script with the RADIUS secret filled in (downloads only)."""
+    from provisioning.services.deploy import _secret_for
+
+    if not config.plan:
+        return config.script
+    plan = Plan.from_dict(config.plan)
+    return render_script(plan, _secret_for(plan))

@@ -18,6 +18,8 @@ API_GROUP = "hotspot-api"
 # `sensitive` to read and set RADIUS and PPP secrets.
 API_POLICIES = "read,write,api,policy,test,sensitive"
 TOKEN_BYTES = 32  # token_urlsafe(32) gives 43 characters
+# Saved scripts carry this instead of the token (RouterConfig.operator_script fills it in).
+TOKEN_PLACEHOLDER = "<config token>"
 
 
 def new_token() -> str:
@@ -52,7 +54,7 @@ def initial_script(identity: str, username: str, token: str, use_tls: bool) -> s
 
 
 def _save_initial_config(router: Router, user=None) -> RouterConfig:
-    script = initial_script(router.name, router.api_username, router.config_token, router.use_tls)
+    script = initial_script(router.name, router.api_username, TOKEN_PLACEHOLDER, router.use_tls)
     return RouterConfig.objects.create(
         router=router, kind=ConfigKind.INITIAL, script=script, created_by=user,
         plan={"identity": router.name, "username": router.api_username, "tls": router.use_tls},

@@ -9,7 +9,6 @@ schedules the next run with RQ's scheduler at the earliest next due time.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,8 +18,8 @@ from django.utils import timezone
 from hotspot import events, jobs
 from routers.choices import ProbeOutcome, RouterStatus
 from routers.models import ProbeAttempt, Router, RouterEvent
-from routers.routeros import client as routeros
 from routers.services.diagnosis import MIN_VERSION, Diagnosis, diagnose, parse_version, too_old
+from routers.services.fanout import Reach, fan_out
 
 MAX_PARALLEL_PROBES = 64
 
@@ -31,18 +30,6 @@ class ProbeResult:
     ok: bool
     facts: dict = field(default_factory=dict)
     diagnosis: Diagnosis | None = None
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a probe needs, read from the database before the threads start."""
-
-    router_id: int
-    host: str
-    port: int
-    username: str
-    password: str
-    use_tls: bool
 
 
 def start_probing(router: Router, message: str = "") -> None:
@@ -56,12 +43,10 @@ def start_probing(router: Router, message: str = "") -> None:
     jobs.enqueue(probe_due_routers)
 
 
-def probe(target: Target, timeout: float) -> ProbeResult:
+def probe(target: Reach, timeout: float) -> ProbeResult:
     """Log in and read the router's identity facts. No database access here."""
     try:
-        with routeros.RouterOSClient(target.host, target.port, target.username,
-                                     target.password, use_tls=target.use_tls,
-                                     timeout=timeout) as api:
+        with target.client(timeout) as api:
             resource = (api.print("/system/resource") or [{}])[0]
             board = (api.print("/system/routerboard") or [{}])[0]
     except Exception as exc:  # every failure becomes a diagnosis the operator can act on
@@ -79,7 +64,7 @@ def probe(target: Target, timeout: float) -> ProbeResult:
     })
 
 
-def claim_due(now: dt.datetime) -> list[Target]:
+def claim_due(now: dt.datetime) -> list[Reach]:
     """Take the routers due for a probe; a concurrent run will not see them."""
     with transaction.atomic():
         due = list(
@@ -88,20 +73,15 @@ def claim_due(now: dt.datetime) -> list[Target]:
             .order_by("next_probe_at")
         )
         Router.objects.filter(pk__in=[r.pk for r in due]).update(next_probe_at=None)
-    return [Target(r.pk, r.host, r.api_port, r.api_username, r.config_token, r.use_tls)
-            for r in due]
+    return [Reach.of(r) for r in due]
 
 
 def run_due_probes() -> int:
     """Probe every due router concurrently, record the outcomes, schedule the next run."""
     targets = claim_due(timezone.now())
     timeout = settings.ROUTER_CONNECT_TIMEOUT
-    if targets:
-        workers = min(MAX_PARALLEL_PROBES, len(targets))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda t: probe(t, timeout), targets))
-        for result in results:
-            record(result)
+    for result in fan_out(lambda t: probe(t, timeout), targets, MAX_PARALLEL_PROBES):
+        record(result)
     schedule_next_run()
     return len(targets)
 

@@ -31,3 +31,15 @@ def test_it_stores_the_config_token_encrypted(make_router):
     assert token not in stored
     router.refresh_from_db()
     assert router.config_token == token
+
+
+def test_no_stored_script_holds_the_token_in_clear_text(acme):
+    from routers.services.onboarding import create_router
+
+    router, config = create_router(acme, name="secret-1", host="10.0.0.1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT script, CAST(plan AS TEXT) FROM routers_routerconfig WHERE router_id = %s",
+                       [router.pk])
+        rows = cursor.fetchall()
+    assert rows and all(router.config_token not in script + plan for script, plan in rows)
+    assert router.config_token in config.operator_script

@@ -24,10 +24,11 @@ def test_it_creates_the_router_with_token_script_and_a_probe_job(alice_client):
     assert len(router.config_token) >= 32
     config = router.configs.get(kind=ConfigKind.INITIAL)
     assert '/system identity set name="hq-01"' in config.script
-    assert f'password="{router.config_token}"' in config.script
+    assert router.config_token not in config.script  # stored with a placeholder
+    assert f'password="{router.config_token}"' in config.operator_script
     assert "group=full" not in config.script
     assert 'policy="read,write,api,policy,test,sensitive"' in config.script
-    assert check_script(config.script) == []
+    assert check_script(config.operator_script) == []
     queue = jobs.queue_for(queues.ROUTER_CHECKS)
     assert [j.func_name for j in queue.jobs] == ["routers.jobs.probe_due_routers"]
 

@@ -39,7 +39,8 @@ async def test_it_pushes_each_attempt_and_the_online_event(alice, acme, routersi
 
     # Two failed attempts before the script is applied.
     await sync_to_async(drain_until)(lambda: router.probe_log.count() >= 2, 30)
-    await sync_to_async(sim.import_script)(config.script)
+    script = await sync_to_async(lambda: config.operator_script)()  # reads the token
+    await sync_to_async(sim.import_script)(script)
     await sync_to_async(drain_until)(
         lambda: Router.objects.get(pk=router.pk).status == RouterStatus.ONLINE, 30)
 

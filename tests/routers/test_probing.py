@@ -29,7 +29,7 @@ def status_of(router):
 def test_it_brings_a_router_online_once_the_initial_script_is_applied(acme, routersim):
     sim = routersim(identity="MikroTik", version="7.16")
     router, config = add_router(acme, sim)
-    sim.import_script(config.script)
+    sim.import_script(config.operator_script)
     assert drain_until(lambda: status_of(router) == RouterStatus.ONLINE, timeout=30)
     router.refresh_from_db()
     assert router.routeros_version.startswith("7.16")
@@ -43,7 +43,7 @@ def test_it_ends_connection_failed_after_the_configured_attempts_with_a_wrong_to
         acme, routersim):
     sim = routersim()
     router, config = add_router(acme, sim)
-    sim.import_script(config.script.replace(router.config_token, "not-the-token-" * 3))
+    sim.import_script(config.operator_script.replace(router.config_token, "not-the-token-" * 3))
     assert drain_until(lambda: status_of(router) == RouterStatus.CONNECTION_FAILED, timeout=30)
     attempts = list(ProbeAttempt.objects.filter(router=router).order_by("number"))
     assert [a.number for a in attempts] == [1, 2, 3, 4]
@@ -54,7 +54,7 @@ def test_it_ends_connection_failed_after_the_configured_attempts_with_a_wrong_to
 def test_it_ends_connection_failed_for_an_offline_router_and_says_why(acme, routersim):
     sim = routersim()
     router, config = add_router(acme, sim)
-    sim.import_script(config.script)
+    sim.import_script(config.operator_script)
     sim.go_offline()
     assert drain_until(lambda: status_of(router) == RouterStatus.CONNECTION_FAILED, timeout=30)
     last = ProbeAttempt.objects.filter(router=router).first()
@@ -69,7 +69,7 @@ def test_it_detects_a_router_that_comes_online_during_probing(acme, routersim, s
     # First attempts fail: the script is not applied yet.
     assert drain_until(lambda: router.probe_log.count() >= 2, timeout=30)
     assert status_of(router) == RouterStatus.PROBING
-    sim.import_script(config.script)
+    sim.import_script(config.operator_script)
     assert drain_until(lambda: status_of(router) == RouterStatus.ONLINE, timeout=30)
     outcomes = list(router.probe_log.order_by("number").values_list("outcome", flat=True))
     assert outcomes[-1] == ProbeOutcome.CONNECTED
@@ -79,7 +79,7 @@ def test_it_detects_a_router_that_comes_online_during_probing(acme, routersim, s
 def test_it_reports_a_hanging_router_as_a_timeout(acme, routersim):
     sim = routersim()
     router, config = add_router(acme, sim)
-    sim.import_script(config.script)
+    sim.import_script(config.operator_script)
     sim.faults.hang()
     assert drain_until(lambda: status_of(router) == RouterStatus.CONNECTION_FAILED, timeout=60)
     assert router.probe_log.first().outcome == ProbeOutcome.TIMEOUT
@@ -88,7 +88,7 @@ def test_it_reports_a_hanging_router_as_a_timeout(acme, routersim):
 def test_a_new_token_stops_the_old_one_working(acme, routersim):
     sim = routersim()
     router, config = add_router(acme, sim)
-    sim.import_script(config.script)
+    sim.import_script(config.operator_script)
     assert drain_until(lambda: status_of(router) == RouterStatus.ONLINE, timeout=30)
     router.refresh_from_db()
     from routers.services.probing import start_probing
@@ -97,7 +97,7 @@ def test_a_new_token_stops_the_old_one_working(acme, routersim):
     start_probing(Router.objects.get(pk=router.pk), "new token")
     assert drain_until(lambda: router.probe_log.count() >= 3, timeout=30)
     assert router.probe_log.first().outcome == ProbeOutcome.LOGIN_REFUSED
-    sim.import_script(latest_config(router, "initial").script)
+    sim.import_script(latest_config(router, "initial").operator_script)
     assert drain_until(lambda: status_of(router) == RouterStatus.ONLINE, timeout=30)
 
 
@@ -106,7 +106,7 @@ def test_it_probes_many_routers_in_one_job(acme, routersim):
     routers = []
     for i, sim in enumerate(sims):
         router, config = add_router(acme, sim, name=f"many-{i}")
-        sim.import_script(config.script)
+        sim.import_script(config.operator_script)
         routers.append(router)
     from conftest import run_jobs
 
