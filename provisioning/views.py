@@ -137,7 +137,8 @@ def deploy(request, pk):
 def progress(request, pk):
     """Polling fallback: the same partial the websocket pushes; 286 once finished."""
     router = org_router(request, pk)
-    context = {"router": router, **deploy_context(router)}
+    # `poll`: the answer also carries the status badge (out of band), as pushes do.
+    context = {"router": router, "poll": True, **deploy_context(router)}
     response = render(request, "provisioning/partials/deploy_progress.html", context)
     if context["deployment"] is None or context["deployment"].finished:
         response.status_code = STOP_POLLING

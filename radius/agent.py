@@ -72,12 +72,21 @@ def _usernames(request) -> list[str]:
 
 @agent_view("GET", "POST")
 def users(request):
-    """POST: write up to 250 vouchers. GET ?username=..: read their rows back."""
+    """POST: write up to 250 vouchers. GET ?username=..: read their rows back.
+
+    A POST with `"read_back": true` also answers `"users"`, the rows read back (as GET
+    answers them) after the write committed, on the same connection: the sync gets its
+    read-back without a second request, and it is still a real read of the database.
+    """
     if request.method == "GET":
         return JsonResponse({"users": services.read_users(_usernames(request))})
-    vouchers = attributes.clean_batch(_body(request))
+    body = _body(request)
+    vouchers = attributes.clean_batch(body)
     synced = services.write_users(vouchers)
-    return JsonResponse({"success": True, "synced": synced, "failed": 0, "errors": []})
+    answer = {"success": True, "synced": synced, "failed": 0, "errors": []}
+    if body.get("read_back") is True:
+        answer["users"] = services.read_users([v["username"] for v in vouchers])
+    return JsonResponse(answer)
 
 
 @agent_view("POST")

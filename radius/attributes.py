@@ -7,6 +7,7 @@ Pure functions, shared by the agent (which writes the rows) and the sync client
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 MAX_USERS_PER_REQUEST = 250
@@ -103,37 +104,58 @@ def clean_batch(body) -> list[dict]:
 
 def rows_for(user: dict) -> dict:
     """The radcheck, radreply and radusergroup rows for one cleaned voucher."""
-    check = [["Cleartext-Password", ":=", user["password"]]]
-    reply = []
-    if user.get("simultaneous_use"):
-        check.append(["Simultaneous-Use", ":=", str(user["simultaneous_use"])])
-    if user.get("time_limit"):
+    check, reply, groups = _shared_rows(
+        user.get("simultaneous_use"), user.get("time_limit"), user.get("expiry"),
+        user.get("valid_for"), user.get("rate_limit"), user.get("data_limit"),
+        user.get("profile"),
+    )
+    # Fresh lists: callers may change them, the cached ones must not change.
+    return {
+        "check": sorted([["Cleartext-Password", ":=", user["password"]], *map(list, check)]),
+        "reply": [list(row) for row in reply],
+        "groups": [list(row) for row in groups],
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_rows(simultaneous_use, time_limit, expiry, valid_for, rate_limit, data_limit,
+                 profile) -> tuple:
+    """The rows that depend on the profile only, not on the user: computed once per
+    profile instead of once per voucher (a sync builds them for every voucher twice)."""
+    check, reply = [], []
+    if simultaneous_use:
+        check.append(("Simultaneous-Use", ":=", str(simultaneous_use)))
+    if time_limit:
         # Max-All-Session (sqlcounter noresetcounter) counts all sessions together and
         # lowers Session-Timeout to what is left; Session-Timeout alone covers a server
         # without the counter.
-        check.append(["Max-All-Session", ":=", str(user["time_limit"])])
-        reply.append(["Session-Timeout", ":=", str(user["time_limit"])])
-    if user.get("expiry"):
-        check.append(["Expiration", ":=", expiration(dt.datetime.fromisoformat(user["expiry"]))])
-    if user.get("valid_for"):
-        check.append(["Expire-After", ":=", str(user["valid_for"])])
-    if user.get("rate_limit"):
-        reply.append(["Mikrotik-Rate-Limit", ":=", user["rate_limit"]])
-    if user.get("data_limit"):
+        check.append(("Max-All-Session", ":=", str(time_limit)))
+        reply.append(("Session-Timeout", ":=", str(time_limit)))
+    if expiry:
+        check.append(("Expiration", ":=", expiration(dt.datetime.fromisoformat(expiry))))
+    if valid_for:
+        check.append(("Expire-After", ":=", str(valid_for)))
+    if rate_limit:
+        reply.append(("Mikrotik-Rate-Limit", ":=", rate_limit))
+    if data_limit:
         # 32-bit attribute: above 4 GiB the high part goes in the Gigawords companion,
         # otherwise RouterOS silently truncates (5 GiB became 1 GiB).
-        high, low = divmod(user["data_limit"], GIGAWORD)
-        reply.append(["Mikrotik-Total-Limit", ":=", str(low)])
+        high, low = divmod(data_limit, GIGAWORD)
+        reply.append(("Mikrotik-Total-Limit", ":=", str(low)))
         if high:
-            reply.append(["Mikrotik-Total-Limit-Gigawords", ":=", str(high)])
-    groups = [[user["profile"], 1]] if user.get("profile") else []
-    return {"check": sorted(check), "reply": sorted(reply), "groups": sorted(groups)}
+            reply.append(("Mikrotik-Total-Limit-Gigawords", ":=", str(high)))
+    groups = [(profile, 1)] if profile else []
+    return tuple(check), tuple(sorted(reply)), tuple(groups)
 
 
 def compare(expected: dict | None, actual: dict | None) -> dict:
     """Differences between the rows sent and those read back: missing, extra, changed."""
     expected = expected or {"check": [], "reply": [], "groups": []}
     actual = actual or {"check": [], "reply": [], "groups": []}
+    if all(expected.get(t, []) == actual.get(t, []) for t in ("check", "reply", "groups")):
+        # Both sides sorted, row for row equal (so no duplicates either): the usual case,
+        # without building the per-attribute maps below.
+        return {}
     diff = {"missing": [], "extra": [], "changed": []}
     for table in ("check", "reply", "groups"):
         want = {r[0]: r for r in map(tuple, expected.get(table, []))}

@@ -92,9 +92,14 @@ class AgentClient:
             )
         return payload
 
-    def push_users(self, users: list[dict]) -> dict:
-        """POST up to 250 vouchers; answers {success, synced, failed, errors}."""
-        return self.request("POST", "users/", {"vouchers": users})
+    def push_users(self, users: list[dict], *, read_back: bool = False) -> dict:
+        """POST up to 250 vouchers; answers {success, synced, failed, errors}.
+
+        With `read_back`, the answer's "users" holds their rows read back after the
+        write committed (what read_users would answer), saving a second request.
+        """
+        body = {"vouchers": users, "read_back": True} if read_back else {"vouchers": users}
+        return self.request("POST", "users/", body)
 
     def read_users(self, usernames: list[str]) -> dict:
         """The rows of these users, keyed by username (absent users missing)."""

@@ -22,8 +22,15 @@ def _alias() -> str:
     return settings.RADIUS_DATABASE
 
 
-def _in(values) -> tuple[str, list]:
-    return "(" + ",".join(["%s"] * len(values)) + ")", list(values)
+def _in(cursor, values) -> tuple[str, list]:
+    """`IN (...)` for a list of values: one array parameter on PostgreSQL.
+
+    250 placeholders cost more to build and parse (client-side binding quotes each one)
+    than the query itself; `= ANY(%s)` sends one array and keeps the statement short.
+    """
+    if cursor.db.vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return "IN (" + ",".join(["%s"] * len(values)) + ")", list(values)
 
 
 def _insert(cursor, table: str, columns: tuple[str, ...], rows: list) -> None:
@@ -38,10 +45,22 @@ def _insert(cursor, table: str, columns: tuple[str, ...], rows: list) -> None:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def _by_username(cursor) -> None:
+    """Make this transaction's lookups by username use the username indexes.
+
+    FreeRADIUS's tables may have no statistics yet (a new server; 100,000 users written
+    within a minute, before autovacuum analyzes): PostgreSQL then guesses that
+    `username = ANY(250 names)` matches half the table and scans all of it, 130 ms per
+    chunk at 400,000 rows instead of about 1 ms. These lookups always want the index.
+    """
+    if cursor.db.vendor == "postgresql":
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+
 def _delete_users(cursor, usernames: list[str]) -> None:
-    marks, params = _in(usernames)
+    match, params = _in(cursor, usernames)
     for table in USER_TABLES:
-        cursor.execute(f"DELETE FROM {table} WHERE username IN {marks}", params)
+        cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)
 
 
 def write_users(users: list[dict]) -> int:
@@ -54,6 +73,7 @@ def write_users(users: list[dict]) -> int:
         reply += [(name, *row) for row in rows["reply"]]
         groups += [(name, *row) for row in rows["groups"]]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
         _delete_users(cursor, [u["username"] for u in users])
         _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
         _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
@@ -65,9 +85,10 @@ def delete_users(usernames: list[str]) -> int:
     """Remove users from RADIUS; returns how many were there."""
     if not usernames:
         return 0
-    marks, params = _in(usernames)
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
-        cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username IN {marks}",
+        _by_username(cursor)
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username {match}",
                        params)
         present = cursor.fetchone()[0]
         _delete_users(cursor, usernames)
@@ -79,21 +100,24 @@ def read_users(usernames: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = defaultdict(lambda: {"check": [], "reply": [], "groups": []})
     if not usernames:
         return {}
-    marks, params = _in(usernames)
-    with connections[_alias()].cursor() as cursor:
-        for table, key in (("radcheck", "check"), ("radreply", "reply")):
-            cursor.execute(
-                f"SELECT username, attribute, op, value FROM {table} WHERE username IN {marks}",
-                params,
-            )
-            for name, attribute, op, value in cursor.fetchall():
-                found[name][key].append([attribute, op, value])
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
+        match, params = _in(cursor, usernames)
+        # One statement for the three tables: one round trip and one plan per read-back.
         cursor.execute(
-            f"SELECT username, groupname, priority FROM radusergroup WHERE username IN {marks}",
-            params,
+            f"SELECT 'check', username, attribute, op, value FROM radcheck"
+            f" WHERE username {match}"
+            f" UNION ALL SELECT 'reply', username, attribute, op, value FROM radreply"
+            f" WHERE username {match}"
+            f" UNION ALL SELECT 'groups', username, groupname, '', CAST(priority AS TEXT)"
+            f" FROM radusergroup WHERE username {match}",
+            params * 3,
         )
-        for name, group, priority in cursor.fetchall():
-            found[name]["groups"].append([group, priority])
+        for key, name, first, op, value in cursor.fetchall():
+            if key == "groups":
+                found[name][key].append([first, int(value)])
+            else:
+                found[name][key].append([first, op, value])
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
 
 
@@ -101,13 +125,13 @@ def read_usage(usernames: list[str]) -> dict[str, dict]:
     """Accounting per user from radacct: sessions, open sessions, seconds, octets, first start."""
     if not usernames:
         return {}
-    marks, params = _in(usernames)
     with connections[_alias()].cursor() as cursor:
+        match, params = _in(cursor, usernames)
         cursor.execute(
             "SELECT username, count(*), count(*) - count(acctstoptime),"
             " coalesce(sum(acctsessiontime), 0),"
             " coalesce(sum(acctinputoctets), 0) + coalesce(sum(acctoutputoctets), 0),"
-            f" min(acctstarttime) FROM radacct WHERE username IN {marks} GROUP BY username",
+            f" min(acctstarttime) FROM radacct WHERE username {match} GROUP BY username",
             params,
         )
         return {

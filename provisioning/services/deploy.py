@@ -222,14 +222,17 @@ def _norm(value) -> str:
 
 def finish(dep: Deployment, api) -> None:
     router = Router.objects.get(pk=dep.router_id)
-    record(dep, "completed", 100, "Router provisioned successfully!" if dep.kind == "deploy"
-           else "The product's configuration was removed from the router.",
-           status=D.COMPLETED, finished_at=timezone.now(), after=dep.after,
-           round_trips=api.calls)
     router.mark_seen()
     removed = dep.kind == Deployment.Kind.REMOVE
+    # Status first, then the row: the final push never shows a finished deployment on a
+    # router still marked as deploying.
     router.set_status(RouterStatus.ONLINE if removed else RouterStatus.ACTIVE,
                       f"{dep} completed")
+    record(dep, "completed", 100,
+           "The product's configuration was removed from the router." if removed
+           else "Router provisioned successfully!",
+           status=D.COMPLETED, finished_at=timezone.now(), after=dep.after,
+           round_trips=api.calls)
     forget(router)
 
 
@@ -266,19 +269,22 @@ def roll_back(dep: Deployment, api=None) -> None:
         clean = now == comparable(dep.before) if dep.before else True
         note = ("Rollback complete: the router is as it was before." if clean else
                 "Rollback finished, but the router differs from before; see the difference.")
-        record(dep, "failed", dep.progress, note, level="error" if not clean else "info",
-               rolled_back=True, rollback_clean=clean, status=D.FAILED,
-               finished_at=timezone.now(), after=snapshot(api))
+        outcome = {"level": "info" if clean else "error", "rolled_back": True,
+                   "rollback_clean": clean, "after": snapshot(api)}
     except Exception as exc:  # the router went away mid-rollback: say so, keep the record
         error, _ = describe(exc)
-        record(dep, "failed", dep.progress, f"Rollback incomplete ({error}). When the router "
-               "answers, Retry: a new deployment first removes everything the product made.",
-               level="error", status=D.FAILED, rolled_back=False, finished_at=timezone.now())
+        note = (f"Rollback incomplete ({error}). When the router answers, Retry: a new "
+                "deployment first removes everything the product made.")
+        outcome = {"level": "error", "rolled_back": False}
     finally:
-        router = Router.objects.get(pk=dep.router_id)
-        if router.status == RouterStatus.PROVISIONING:
-            router.set_status(RouterStatus.FAILED, dep.error or "deployment failed")
         api.close()
+    # The router's status changes before the row turns `failed`, so the Retry button
+    # the final push shows never meets a router still marked as deploying.
+    router = Router.objects.get(pk=dep.router_id)
+    if router.status == RouterStatus.PROVISIONING:
+        router.set_status(RouterStatus.FAILED, dep.error or "deployment failed")
+    record(dep, "failed", dep.progress, note, status=D.FAILED, finished_at=timezone.now(),
+           **outcome)
 
 
 def _undo(dep: Deployment, api) -> None:

@@ -101,6 +101,17 @@ def test_it_reads_rows_back_and_deletes_users(agent):
     assert len(radius_rows("radcheck", ["B"])) == 4
 
 
+def test_it_answers_a_write_with_the_rows_read_back_when_asked(agent):
+    auth = {"Authorization": f"Bearer {AGENT_TOKEN}"}
+    answer = post(agent, {"vouchers": [voucher("A"), voucher("B")], "read_back": True}).json()
+
+    assert answer["success"] is True and answer["synced"] == 2
+    assert answer["users"] == agent.get(URL, {"username": ["A", "B"]}, headers=auth).json()[
+        "users"
+    ]
+    assert ["Cleartext-Password", ":=", "pw1"] in answer["users"]["B"]["check"]
+
+
 def test_it_replaces_a_scopes_nas_rows(agent, radius_tables):
     auth = {"Authorization": f"Bearer {AGENT_TOKEN}"}
     body = {"scope": "server1", "nas": [{"nasname": "10.0.0.1", "shortname": "gw",

@@ -6,12 +6,19 @@ expired or used up. `sync_batch` makes it so for a batch's pending vouchers, 250
 time: each chunk is sent (3 attempts with backoff), read back and compared; only a
 voucher whose rows match is `synced`. Chunks are claimed with SELECT ... FOR UPDATE
 SKIP LOCKED, so a job doubled by the reconciler never sends a voucher twice at once.
+
+Throughput: WINDOW chunks are claimed in one transaction and sent SENDERS at a time
+from a small thread pool (one keep-alive connection each), so the job, the agent and
+PostgreSQL work at the same time instead of waiting on each other; the agent answers
+each write with the rows it read back after committing (one request per chunk, not two).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,6 +34,12 @@ from vouchers.models import Voucher, VoucherBatch, VoucherProfile
 log = logging.getLogger(__name__)
 
 CHUNK = attributes.MAX_USERS_PER_REQUEST  # 250, the agent's limit
+# Chunks in flight at once. The agent is threaded and PostgreSQL takes concurrent
+# transactions; beyond 3-4 the gain on 2 cores is noise.
+SENDERS = 4
+# Chunks claimed per transaction: while the first chunks' statuses are written the
+# later ones are still in flight, so the agent rarely waits for the job's queries.
+WINDOW = 8
 PUSH_EVERY_SECONDS = 0.5
 MAX_REPORTED_PROBLEMS = 500
 Status = Voucher.SyncStatus
@@ -67,12 +80,12 @@ def expected_rows(voucher: Voucher, profile: VoucherProfile) -> dict | None:
     return attributes.rows_for(attributes.clean_user(payload_for(voucher, profile)))
 
 
-def _with_retries(call, *args):
+def _with_retries(call, *args, **kwargs):
     """Call the agent up to RADIUS_SYNC_ATTEMPTS times, backing off on transient errors."""
     attempts = max(1, settings.RADIUS_SYNC_ATTEMPTS)
     for attempt in range(attempts):
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except AgentError as exc:
             if not exc.transient or attempt == attempts - 1:
                 raise
@@ -83,12 +96,17 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
     outcome = ChunkOutcome()
     live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
     gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
+    stored = {}
     try:
         if live:
-            _with_retries(client.push_users, [payload_for(v, profile) for v in live])
+            payloads = [payload_for(v, profile) for v in live]
+            answer = _with_retries(client.push_users, payloads, read_back=True)
+            if "users" not in answer:  # an agent from before read_back: read separately
+                answer["users"] = _with_retries(client.read_users, [v.code for v in live])
+            stored.update(answer["users"])
         if gone:
             _with_retries(client.delete_users, [v.code for v in gone])
-        stored = _with_retries(client.read_users, [v.code for v in chunk])
+            stored.update(_with_retries(client.read_users, [v.code for v in gone]))
     except AgentError as exc:
         outcome.fail([v.pk for v in chunk], str(exc))
         outcome.unreachable = str(exc) if exc.transient else ""
@@ -114,11 +132,17 @@ def _record(outcome: ChunkOutcome) -> None:
         )
 
 
-def _claim(batch: VoucherBatch, after_id: int) -> list[Voucher]:
+def _claim(batch: VoucherBatch, after_id: int) -> list:
+    """Lock the next window of pending vouchers. Rows with the fields the sync reads
+    (pk, code, password, state, expires_at), not model instances: 4x cheaper."""
     pending = Voucher.objects.filter(
         batch=batch, radius_sync_status=Status.PENDING, pk__gt=after_id
     )
-    return list(pending.select_for_update(skip_locked=True).order_by("pk")[:CHUNK])
+    return list(
+        pending.select_for_update(skip_locked=True).order_by("pk")
+        .values_list("pk", "code", "password", "state", "expires_at", named=True)
+        [: CHUNK * WINDOW]
+    )
 
 
 def sync_batch(batch: VoucherBatch) -> dict:
@@ -128,26 +152,44 @@ def sync_batch(batch: VoucherBatch) -> dict:
     if server is None:
         _fail_pending(batch, "No RADIUS server: link the batch's router to one.")
         return publish_progress(batch)
-    client = AgentClient.for_server(server)
-    last_id, last_push = 0, 0.0
+    # One client (one keep-alive connection) per sender thread: a client is not
+    # thread-safe. The threads only talk HTTP; every query stays on this thread.
+    idle = queue.SimpleQueue()
+    clients = [AgentClient.for_server(server) for _ in range(SENDERS)]
+    for client in clients:
+        idle.put(client)
+
+    def send(chunk):
+        client = idle.get()
+        try:
+            return _sync_chunk(client, profile, chunk)
+        finally:
+            idle.put(client)
+
+    last_id, last_push, unreachable = 0, 0.0, ""
     try:
-        while True:
-            with transaction.atomic():
-                chunk = _claim(batch, last_id)
-                if not chunk:
-                    break
-                last_id = chunk[-1].pk
-                outcome = _sync_chunk(client, profile, chunk)
-                _record(outcome)
-            if outcome.unreachable:
-                # The agent is down: every later chunk would wait out its retries too.
-                _fail_pending(batch, outcome.unreachable)
-                break
-            if time.monotonic() - last_push >= PUSH_EVERY_SECONDS:
-                last_push = time.monotonic()
-                publish_progress(batch)
+        with ThreadPoolExecutor(SENDERS, thread_name_prefix="radius-sync") as pool:
+            while not unreachable:
+                with transaction.atomic():
+                    claimed = _claim(batch, last_id)
+                    if not claimed:
+                        break
+                    last_id = claimed[-1].pk
+                    chunks = [claimed[i : i + CHUNK] for i in range(0, len(claimed), CHUNK)]
+                    # map() yields in order as chunks finish: each is recorded while
+                    # the later ones are still being sent.
+                    for outcome in pool.map(send, chunks):
+                        _record(outcome)
+                        unreachable = unreachable or outcome.unreachable
+                if unreachable:
+                    # The agent is down: every later chunk would wait out its retries too.
+                    _fail_pending(batch, unreachable)
+                elif time.monotonic() - last_push >= PUSH_EVERY_SECONDS:
+                    last_push = time.monotonic()
+                    publish_progress(batch)
     finally:
-        client.close()
+        for client in clients:
+            client.close()
     return publish_progress(batch)
 
 
