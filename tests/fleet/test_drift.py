@@ -150,6 +150,8 @@ def test_the_router_page_shows_the_drift_and_the_reapply_button(acme, alice_clie
     assert badge.status_code == 286  # nothing queued: the panel stops polling
     assert f'id="router-{router.pk}-drift"' in badge.content.decode()
     assert ">drift</span>" in badge.content.decode()
+    listing = alice_client.get(reverse("routers:list")).content.decode()
+    assert f'id="router-{router.pk}-drift"><span class="badge badge-failed"' in listing
 
 
 def test_check_now_queues_one_check_of_this_router(acme, alice_client, routersim):
