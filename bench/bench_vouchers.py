@@ -93,7 +93,9 @@ def drop_database(url: str, name: str) -> None:
 
 
 def start_agent(port: int) -> subprocess.Popen:
+    # The agent serves many short requests: it runs with the connection pool, as deployed.
     process = subprocess.Popen([sys.executable, "-c", AGENT, str(port)], cwd=ROOT,
+                               env={**os.environ, "DB_POOL": "1"},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -135,6 +135,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and scheduler share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif envbool("DB_POOL", False):
+    # psycopg's connection pool for processes that serve many short requests (web, the
+    # RADIUS agent). Not for RQ workers: a forked work horse must not share pooled sockets.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The private Redis that `make run` starts listens on this socket when REDIS_URL is unset.
