@@ -112,3 +112,27 @@ def test_it_probes_many_routers_in_one_job(acme, routersim):
 
     run_jobs("router-checks")
     assert all(status_of(r) == RouterStatus.ONLINE for r in routers)
+
+
+def test_it_names_routeros_too_old_with_the_upgrade_lines(acme, routersim, settings):
+    settings.PROBE_MAX_ATTEMPTS = 1
+    sim = routersim(version="6.48.6")
+    router, config = add_router(acme, sim)
+    sim.import_script(config.operator_script)
+    assert drain_until(lambda: status_of(router) == RouterStatus.CONNECTION_FAILED, timeout=30)
+    attempt = router.probe_log.get()
+    assert attempt.outcome == ProbeOutcome.TOO_OLD
+    assert "6.48.6" in attempt.error
+    assert "/system package update install" in attempt.hint
+
+
+def test_it_reports_tls_to_a_port_without_tls_as_not_answering(acme, routersim, settings):
+    settings.PROBE_MAX_ATTEMPTS = 1
+    sim = routersim()
+    router, config = create_router(acme, name="tls-1", host=sim.host, api_port=sim.port,
+                                   use_tls=True)
+    sim.import_script(config.operator_script)
+    assert drain_until(lambda: status_of(router) == RouterStatus.CONNECTION_FAILED, timeout=30)
+    attempt = router.probe_log.get()
+    assert attempt.outcome in (ProbeOutcome.TIMEOUT, ProbeOutcome.TLS)
+    assert "api-ssl" in attempt.hint
