@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from fleet.models import DriftReport
@@ -105,12 +106,18 @@ def drift_targets(routers=None) -> list[Target]:
     """Active routers with a completed deployment, and what that deployment made."""
     routers = (Router.objects.all() if routers is None else routers).filter(
         status=RouterStatus.ACTIVE)
-    latest = (Deployment.objects.filter(router__in=routers, status=D.COMPLETED)
-              .order_by("router_id", "-finished_at", "-id").distinct("router_id")
-              .select_related("router", "config"))
+    completed = Deployment.objects.filter(router__in=routers, status=D.COMPLETED)
+    latest = newest_per_router(completed, "-finished_at", "-id").select_related("router",
+                                                                                "config")
     deployments = [d for d in latest if d.kind == Deployment.Kind.DEPLOY and d.config]
     secrets = _secrets([Plan.from_dict(d.config.plan) for d in deployments])
     return [_target(d, secrets) for d in deployments]
+
+
+def newest_per_router(deployments, *order: str):
+    """Each router's newest row of `deployments` (a correlated subquery: any database)."""
+    newest = deployments.filter(router_id=OuterRef("router_id")).order_by(*order).values("pk")
+    return deployments.filter(pk=Subquery(newest[:1]))
 
 
 def _secrets(plans: list[Plan]) -> dict[int, str]:
@@ -240,9 +247,8 @@ def record_results(targets: list[Target], results: dict[int, tuple]) -> DriftSum
     summary = DriftSummary()
     by_router = {t.router_id: t for t in targets}
     # A deployment that started since the targets were read makes the result meaningless.
-    current = dict(Deployment.objects.filter(router_id__in=list(results))
-                   .order_by("router_id", "-created_at", "-id").distinct("router_id")
-                   .values_list("router_id", "pk"))
+    current = dict(newest_per_router(Deployment.objects.filter(router_id__in=list(results)),
+                                     "-created_at", "-id").values_list("router_id", "pk"))
     reports = {r.router_id: r for r in DriftReport.objects.filter(router_id__in=list(results))}
     now = timezone.now()
     unchanged = []

@@ -13,7 +13,8 @@ NAS_SECRET = "nas-secret-for-tests"
 def radius_tables(db):
     """FreeRADIUS's tables, emptied: flushes between tests do not touch unmanaged tables."""
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE radcheck, radreply, radusergroup, radacct, radpostauth, nas")
+        for table in ("radcheck", "radreply", "radusergroup", "radacct", "radpostauth", "nas"):
+            cursor.execute(f"DELETE FROM {table}")  # DELETE, not TRUNCATE: SQLite too
     return connection
 
 
@@ -60,10 +61,12 @@ def profile(acme):
 
 
 def radius_rows(table: str, usernames) -> list[tuple]:
+    usernames = list(usernames)
+    marks = ", ".join(["%s"] * len(usernames)) or "NULL"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT username, attribute, op, value FROM {table} WHERE username = ANY(%s)"
+            f"SELECT username, attribute, op, value FROM {table} WHERE username IN ({marks})"
             " ORDER BY username, attribute",
-            [list(usernames)],
+            usernames,
         )
         return cursor.fetchall()
