@@ -15,6 +15,7 @@ each write with the rows it read back after committing (one request per chunk, n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import time
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -145,6 +146,17 @@ def _claim(batch: VoucherBatch, after_id: int) -> list:
     )
 
 
+def _claim_scope():
+    """Where row locks exist (PostgreSQL), hold the claimed window's locks while it is sent,
+    so two workers never send the same vouchers at once. SQLite has no row locks: a
+    transaction would lock the whole file while the agent (on the same file in a
+    one-machine install) must write to it. Sending a chunk twice is harmless there — the
+    agent's writes are idempotent — so SQLite claims without holding a transaction."""
+    if connection.features.has_select_for_update_skip_locked:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
 def sync_batch(batch: VoucherBatch) -> dict:
     """Send a batch's pending vouchers to RADIUS, chunk by chunk; returns the final counts."""
     profile = batch.profile
@@ -170,7 +182,7 @@ def sync_batch(batch: VoucherBatch) -> dict:
     try:
         with ThreadPoolExecutor(SENDERS, thread_name_prefix="radius-sync") as pool:
             while not unreachable:
-                with transaction.atomic():
+                with _claim_scope():
                     claimed = _claim(batch, last_id)
                     if not claimed:
                         break
