@@ -10,9 +10,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from hotspot.crypto import EncryptedTextField
+from provisioning.services.plan import TAG_PREFIX as PRODUCT_TAG  # the product's comment tag
 
-# Pools whose comment starts with this were deployed by the product (provisioning tags them).
-PRODUCT_TAG = "hotspot:"
 log = logging.getLogger(__name__)
 
 
