@@ -131,12 +131,14 @@ def run_deployment(deployment_id: int) -> str:
             step_label = ""
         record(dep, "deployed", 70, "Configuration deployed successfully")
         record(dep, "verifying_deployment", 85, "Verifying deployment...")
-        problems = verify(dep, api, plan, secret)
+        # One read of every touched menu serves both the verification and the record of
+        # the router's state afterwards.
+        dep.after = snapshot(api)
+        problems = verify(dep, dep.after, plan, secret)
         if problems:
             step_label = "verification"
             raise RouterOSError("the router does not hold what was deployed: "
                                 + "; ".join(problems[:5]))
-        dep.after = snapshot(api)
         finish(dep, api)
         return "completed"
     except Exception as exc:  # every failure is rolled back, whatever raised it
@@ -190,12 +192,12 @@ def comparable(state: dict) -> dict:
                          for row in rows) for path, rows in state.items()}
 
 
-def verify(dep: Deployment, api, plan: Plan, secret) -> list[str]:
-    """Read back every created item and setting; list what differs."""
+def verify(dep: Deployment, state: dict, plan: Plan, secret) -> list[str]:
+    """Compare every created item and setting with what the router holds (`state`, a
+    snapshot read after the steps); list what differs."""
     problems = []
-    by_id = {}
-    for path in {c["path"] for c in dep.created_items}:
-        by_id.update({(path, r[".id"]): r for r in api.print(path)})
+    by_id = {(path, r[".id"]): r for path in {c["path"] for c in dep.created_items}
+             for r in state.get(path, [])}
     adds = [s for s in plan.steps if s.action == "add"]
     for created, step in zip(dep.created_items, adds, strict=False):
         row = by_id.get((created["path"], created["id"]))
@@ -208,7 +210,7 @@ def verify(dep: Deployment, api, plan: Plan, secret) -> list[str]:
             if _norm(row.get(key, "")) != _norm(value):
                 problems.append(f"{step.label}: {key} is {row.get(key)!r}, expected {value!r}")
     for step in (s for s in plan.steps if s.action == "set"):
-        row = (api.print(step.path) or [{}])[0]
+        row = (state.get(step.path) or [{}])[0]
         for key, value in step.params.items():
             if _norm(row.get(key, "")) != _norm(value):
                 problems.append(f"{step.label}: {key} is {row.get(key)!r}")
