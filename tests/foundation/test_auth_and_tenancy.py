@@ -81,3 +81,16 @@ async def test_it_refuses_a_websocket_for_another_organizations_router(bob, make
     communicator, connected, code = await _connect(f"/ws/routers/{router.pk}/", bob)
     assert not connected
     assert code == 4404
+
+
+@pytest.mark.parametrize("path", ["routers/router", "routers/routerconfig", "routers/routerevent",
+                                  "routers/probeattempt", "provisioning/deployment",
+                                  "radius/radiusserver", "vouchers/voucherprofile",
+                                  "vouchers/voucherbatch", "vouchers/voucher",
+                                  "accounts/organization", "accounts/operator",
+                                  "fleet/importrun", "fleet/importedpool"])
+def test_the_admin_lists_every_model(db, client, user_model, path):
+    admin = user_model.objects.create_superuser("root", password="root-pass-123")
+    client.force_login(admin)
+    response = client.get(f"/admin/{path}/")
+    assert response.status_code == 200
