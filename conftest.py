@@ -96,7 +96,9 @@ class ThreadWorker(SimpleWorker):
 
 
 def run_jobs(*queue_names, with_scheduler=False, max_loops=1):
-    """Drain the given queues (default: all) in a real RQ SimpleWorker, burst mode."""
+    """Drain the given queues (default: all) in a real RQ SimpleWorker, burst mode.
+    (`with_scheduler` is accepted for old callers; delayed work is sent by the product's
+    scheduler, see `drain_until`.)"""
     from django_rq import get_connection, get_queue
 
     from hotspot import queues
@@ -106,7 +108,7 @@ def run_jobs(*queue_names, with_scheduler=False, max_loops=1):
     worker_class = SimpleWorker if threading.current_thread() is threading.main_thread() \
         else ThreadWorker
     worker = worker_class(qs, connection=get_connection(names[0]))
-    worker.work(burst=True, with_scheduler=with_scheduler)
+    worker.work(burst=True)
     return worker
 
 
@@ -120,17 +122,36 @@ def user_model():
     return get_user_model()
 
 
-def drain_until(predicate, timeout=30.0, queue_names=()):
-    """Run burst workers (with RQ's scheduler) until `predicate()` holds or time runs out.
+def run_periodic(func):
+    """Submit a periodic job the way the scheduler does, run it in a real worker, and
+    return what it returned (its row's result)."""
+    from background import scheduler
+    from hotspot import periodic
 
-    A burst worker does not wait for scheduled jobs, so scheduled retries and
-    follow-up probes need repeated runs; the loop is bounded by `timeout`.
+    entry = next(e for e in periodic.PERIODIC if e.path == func.job_spec.path)
+    row = scheduler.submit_periodic(entry)
+    run_jobs(func.job_spec.queue)
+    row.refresh_from_db()
+    assert row.status == "completed", row.error
+    return row.result
+
+
+def drain_until(predicate, timeout=30.0, queue_names=(),
+                periodic=("routers.jobs.probe_due_routers",)):
+    """Run the product's scheduler (only the `periodic` jobs named, plus the reaper that
+    sends delayed work when due) and burst workers until `predicate()` holds or time runs
+    out. A burst worker does not wait for delayed jobs, so retries and follow-up probes
+    need repeated rounds; the loop is bounded by `timeout`.
     """
     import time
 
+    from background import scheduler
+
+    state = scheduler.State()
     deadline = time.monotonic() + timeout
     while True:
-        run_jobs(*queue_names, with_scheduler=True)
+        scheduler.tick(state, only=periodic)
+        run_jobs(*queue_names)
         if predicate():
             return True
         if time.monotonic() > deadline:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
+from background.models import TERMINAL, JobRow, JobStatus
+from hotspot import queues
 from hotspot.crypto import EncryptedTextField
-from provisioning.services.plan import TAG_PREFIX as PRODUCT_TAG  # the product's comment tag
-
-log = logging.getLogger(__name__)
+from provisioning.services.plan import is_tag  # the product's comment tag
 
 
 class ImportKind(models.TextChoices):
@@ -31,27 +27,20 @@ KINDS_OF = {
 }
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+ImportStatus = JobStatus
+IMPORT_FINISHED = TERMINAL
 
 
-IMPORT_FINISHED = frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED})
+class ImportRun(JobRow):
+    """One import (or preview) from one router: a job row before it is an RQ message."""
 
-
-class ImportRun(models.Model):
-    """One import (or preview) from one router: a row before it is an RQ message."""
+    queue_name = queues.IMPORTS
+    job_timeout = settings.FLEET_IMPORT_TIMEOUT
 
     router = models.ForeignKey("routers.Router", on_delete=models.CASCADE,
                                related_name="import_runs")
     kind = models.CharField(max_length=20, choices=ImportKind.choices, default=ImportKind.ALL)
     preview = models.BooleanField(default=False, help_text="Compute the changes, apply nothing.")
-    status = models.CharField(max_length=10, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    stage = models.CharField(max_length=120, blank=True)
     added = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
@@ -62,9 +51,6 @@ class ImportRun(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -75,15 +61,15 @@ class ImportRun(models.Model):
         what = "preview" if self.preview else "import"
         return f"{self.get_kind_display()} {what} #{self.pk} from {self.router}"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in IMPORT_FINISHED
+    def run(self):
+        from fleet.services.imports import run_import
 
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+        return run_import(self)
+
+    def publish(self) -> None:
+        from fleet.services.imports import publish
+
+        publish(self)
 
 
 class ImportedItem(models.Model):
@@ -122,7 +108,7 @@ class ImportedPool(ImportedItem):
 
     @property
     def deployed_by_product(self) -> bool:
-        return self.comment.startswith(PRODUCT_TAG)
+        return is_tag(self.comment)
 
 
 class ImportedPppSecret(ImportedItem):
@@ -198,20 +184,3 @@ class DriftReport(models.Model):
     def flagged(self) -> bool:
         """Hand edits were found: shown as a badge on the routers list and the router page."""
         return not self.clean
-
-
-@receiver(post_save, sender="provisioning.Deployment")
-def deployment_saved(sender, instance, **kwargs):
-    """A completed deployment verified what it made: the router's drift report is cleared.
-
-    Runs inside the deploy job's last save, so it must never raise: a failure here would
-    roll back a good deployment.
-    """
-    if instance.status != "completed":
-        return
-    try:
-        from fleet.services.drift import deployment_finished
-
-        deployment_finished(instance)
-    except Exception:
-        log.warning("drift report of router %s not cleared", instance.router_id, exc_info=True)

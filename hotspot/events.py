@@ -1,9 +1,12 @@
 """The one publisher of live updates.
 
-Callers persist state first, then `push()` a rendered partial to a Channels
-group. Sending happens after the transaction commits, so a browser never sees a
-state the database rolled back. Delivery is at most once: pages opened late read
-the database, not the websocket.
+Callers persist state first, then `publish()` a partial to Channels groups:
+
+    events.publish("fleet/partials/drift.html", context, events.router_group(org, pk))
+
+The partial is rendered now (with `oob` set: a push always swaps out of band) and sent
+after the transaction commits, so a browser never sees a state the database rolled
+back. Delivery is at most once: pages opened late read the database, not the websocket.
 """
 
 from __future__ import annotations
@@ -30,22 +33,20 @@ def batch_group(org_id: int, batch_id: int) -> str:
     return f"org{org_id}.batch{batch_id}"
 
 
-def send_now(group: str, html: str) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "html.push", "html": html})
-    except Exception:  # a lost push must never fail the job: pages fall back to polling
-        log.warning("live update to %s not delivered", group, exc_info=True)
+def jobs_group(org_id: int) -> str:
+    return f"org{org_id}.jobs"
 
 
-def render_partial(template: str, context: dict) -> str:
-    return render_to_string(template, context)
+def publish(template: str, context: dict, *groups: str) -> None:
+    """Render `template` and send it to every group once the current transaction commits."""
+    html = render_to_string(template, {**context, "oob": True})
+    transaction.on_commit(lambda: _send(groups, html))
 
 
-def push(group: str, template: str, context: dict) -> None:
-    """Render `template` and send it to `group` once the current transaction commits."""
-    html = render_to_string(template, context)
-    transaction.on_commit(lambda: send_now(group, html))
-
-
-def push_html(group: str, html: str) -> None:
-    transaction.on_commit(lambda: send_now(group, html))
+def _send(groups, html: str) -> None:
+    layer = get_channel_layer()
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "html.push", "html": html})
+        except Exception:  # a lost push must never fail the job: pages fall back to polling
+            log.warning("live update to %s not delivered", group, exc_info=True)

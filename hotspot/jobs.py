@@ -1,8 +1,10 @@
 """Declaring and enqueueing background jobs.
 
-A job is declared with `@job(queue)` against the registry in hotspot.queues and
-enqueued with `enqueue(func, row_id)`. Messages carry ids only: the job re-reads
-its database row, which is the truth if Redis loses the message.
+A job function is declared with `@job(queue)` against the registry in hotspot.queues
+and started with `enqueue(func, *args)`, which records a `background.Job` row first and
+sends the RQ message after the transaction commits. Messages carry the row's id only:
+the row is the truth if Redis loses the message (background.reaper sends it again).
+Deployments and imports are job rows of their own (background.lifecycle.submit).
 """
 
 from __future__ import annotations
@@ -10,10 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import django_rq
-from django.db import transaction
-from rq import Retry
 
 from hotspot import queues
 
@@ -25,18 +23,21 @@ class JobSpec:
     func: Callable
     queue: str
     timeout: int | None
-    retry: Retry | None
+    retry_delays: tuple[float, ...]  # seconds before each retry of a failed attempt
+    title: str
 
     @property
     def path(self) -> str:
         return f"{self.func.__module__}.{self.func.__qualname__}"
 
 
-def job(queue: str, *, timeout: int | None = None, retry: Retry | None = None):
+def job(queue: str, *, timeout: int | None = None, retry_delays: tuple[float, ...] = (),
+        title: str = ""):
     """Declare a function as a job bound to `queue` (checked by hotspot.checks)."""
 
     def declare(func: Callable) -> Callable:
-        spec = JobSpec(func, queue, timeout, retry)
+        name = title or (func.__doc__ or func.__name__).strip().splitlines()[0].rstrip(".")
+        spec = JobSpec(func, queue, timeout, tuple(retry_delays), name)
         REGISTRY[spec.path] = spec
         func.job_spec = spec
         return func
@@ -44,7 +45,7 @@ def job(queue: str, *, timeout: int | None = None, retry: Retry | None = None):
     return declare
 
 
-def _spec(func: Callable) -> JobSpec:
+def spec_of(func: Callable) -> JobSpec:
     spec = getattr(func, "job_spec", None)
     if spec is None:
         raise ValueError(f"{func.__qualname__} is not declared with @job")
@@ -54,29 +55,25 @@ def _spec(func: Callable) -> JobSpec:
     return spec
 
 
-def _options(spec: JobSpec, job_id: str | None) -> dict:
-    options = {"job_id": job_id, "retry": spec.retry}
-    if spec.timeout:
-        options["job_timeout"] = spec.timeout
-    return options
+def enqueue(func: Callable, *args, router=None, organization=None,
+            delay: dt.timedelta | None = None):
+    """Record a job row for `func(*args)` and send it once the transaction commits."""
+    from django.utils import timezone
 
+    from background import lifecycle
+    from background.models import Job
 
-def enqueue(func: Callable, *args, job_id: str | None = None) -> None:
-    """Enqueue `func(*args)` on its declared queue once the transaction commits."""
-    spec = _spec(func)
-    queue = django_rq.get_queue(spec.queue, commit_mode="auto")
-    transaction.on_commit(lambda: queue.enqueue(func, *args, **_options(spec, job_id)))
-
-
-def enqueue_in(delay: dt.timedelta, func: Callable, *args, job_id: str | None = None) -> None:
-    """Schedule `func(*args)` after `delay` (RQ's scheduler; workers never sleep)."""
-    spec = _spec(func)
-    queue = django_rq.get_queue(spec.queue, commit_mode="auto")
-    # django-rq ignores its commit mode for enqueue_in (django-rq #821): defer by hand.
-    transaction.on_commit(
-        lambda: queue.enqueue_in(delay, func, *args, **_options(spec, job_id))
-    )
+    spec = spec_of(func)
+    if router is not None and organization is None:
+        organization = router.organization_id
+    row = Job(kind=spec.path, args=list(args), router=router,
+              organization_id=getattr(organization, "pk", organization),
+              run_at=timezone.now() + delay if delay else None)
+    return lifecycle.submit(row)
 
 
 def queue_for(name: str):
-    return django_rq.get_queue(name, commit_mode="auto")
+    """The RQ queue of a registry name (tests and the admin look into queues)."""
+    import django_rq
+
+    return django_rq.get_queue(name)

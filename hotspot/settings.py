@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_rq",
     "channels",
     "hotspot",
+    "background",
     "accounts",
     "routers",
     "provisioning",
@@ -133,8 +134,12 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and scheduler share the file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web, worker and scheduler share the file: wait for locks instead of failing, and
+    # take the write lock when a transaction begins (IMMEDIATE): a deferred transaction
+    # that reads first and then writes fails at once with "database is locked" when
+    # another process writes meanwhile, which no timeout can help.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"})
 elif envbool("DB_POOL", False):
     # psycopg's connection pool for processes that serve many short requests (web, the
     # RADIUS agent). Not for RQ workers: a forked work horse must not share pooled sockets.
@@ -181,6 +186,8 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Router onboarding and probing (seed 000: every 10 s, up to 60 attempts).
 PROBE_INTERVAL_SECONDS = envfloat("PROBE_INTERVAL_SECONDS", 10)
+# How often the scheduler looks for routers due for a probe.
+PROBE_TICK_SECONDS = envfloat("PROBE_TICK_SECONDS", 1)
 PROBE_MAX_ATTEMPTS = envint("PROBE_MAX_ATTEMPTS", 60)
 ROUTER_CONNECT_TIMEOUT = envfloat("ROUTER_CONNECT_TIMEOUT", 5)
 ROUTER_COMMAND_TIMEOUT = envfloat("ROUTER_COMMAND_TIMEOUT", 15)
@@ -218,10 +225,21 @@ VOUCHER_EXPIRE_SECONDS = envint("VOUCHER_EXPIRE_SECONDS", 600)
 VOUCHER_LOGIN_URL = os.environ.get("VOUCHER_LOGIN_URL", "http://hotspot.lan/login")
 # --- end vouchers and RADIUS --------------------------------------------------------------
 
-# Deployments: a running deployment with no progress for this long is taken as
-# abandoned by a dead worker and rolled back by the reaper.
-DEPLOY_STALE_SECONDS = envint("DEPLOY_STALE_SECONDS", 300)
-DEPLOY_REAPER_SECONDS = envint("DEPLOY_REAPER_SECONDS", 60)
+# Background work (background/): every job is a row with a heartbeat. A running row
+# whose heartbeat is older than JOB_STALE_SECONDS lost its worker: the reaper (in the
+# scheduler, every JOB_REAPER_SECONDS) runs it again or, for a deployment, rolls it
+# back. A pending row whose queue message is gone is sent again after the grace period.
+JOB_HEARTBEAT_SECONDS = envfloat("JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = envfloat("JOB_STALE_SECONDS", 30)
+JOB_REAPER_SECONDS = envfloat("JOB_REAPER_SECONDS", 5)
+JOB_PENDING_GRACE_SECONDS = envfloat("JOB_PENDING_GRACE_SECONDS", 10)
+# Finished job rows are kept this long (failed ones for the background-work page).
+JOB_KEEP_DAYS = envint("JOB_KEEP_DAYS", 14)
+JOB_PRUNE_SECONDS = envint("JOB_PRUNE_SECONDS", 3600)
+# A rollback that meets an unreachable router is tried again after these delays.
+DEPLOY_ROLLBACK_RETRY_SECONDS = tuple(
+    int(s) for s in os.environ.get("DEPLOY_ROLLBACK_RETRY_SECONDS", "15,30,60,120,300").split(",")
+    if s.strip())
 
 # --- Fleet: imports, health checks, live data (fleet/) ------------------------------------
 INSTALLED_APPS += ["fleet"]

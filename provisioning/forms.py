@@ -10,7 +10,7 @@ import ipaddress
 import re
 
 from provisioning import ranges
-from provisioning.services.plan import TAG_PREFIX
+from provisioning.services.plan import is_tag
 
 LOGIN_METHODS = ("mac", "http-chap", "http-pap", "https", "cookie", "trial")
 PPP_AUTH = ("pap", "chap", "mschap1", "mschap2")
@@ -197,7 +197,7 @@ def _existing_ranges(facts) -> list[tuple[ranges.Range, str]]:
     """Pools already on the router, except the product's (a redeploy replaces those)."""
     out = []
     for pool in facts.get("pools", []):
-        if (pool.get("comment") or "").startswith(TAG_PREFIX):
+        if is_tag(pool.get("comment")):
             continue
         out += [(r, pool.get("name", "?")) for r in ranges.router_pool_ranges(pool.get("ranges"))]
     return out
@@ -206,7 +206,7 @@ def _existing_ranges(facts) -> list[tuple[ranges.Range, str]]:
 def _taken_networks(facts):
     out = []
     for a in facts.get("addresses", []):
-        if (a.get("comment") or "").startswith(TAG_PREFIX):
+        if is_tag(a.get("comment")):
             continue
         try:
             out.append((ipaddress.IPv4Interface(a.get("address", "")).network,

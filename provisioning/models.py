@@ -2,47 +2,48 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from background.models import JobRow
+from hotspot import queues
 
-class Deployment(models.Model):
-    """One run of a service configuration onto a router: the job's database row."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
-
-    TERMINAL = (Status.COMPLETED, Status.FAILED)
+class Deployment(JobRow):
+    """One run of a service configuration onto a router: a job row with the record of
+    what it did to the router, so a rollback (even by another worker) can undo it."""
 
     class Kind(models.TextChoices):
         DEPLOY = "deploy", "Deploy"
         REMOVE = "remove", "Remove product configuration"
+
+    queue_name = queues.PROVISIONING
+    job_timeout = 900
 
     router = models.ForeignKey("routers.Router", on_delete=models.CASCADE,
                                related_name="deployments")
     config = models.ForeignKey("routers.RouterConfig", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="deployments")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DEPLOY)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    stage = models.CharField(max_length=30, default="queued")
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     failed_step = models.CharField(max_length=200, blank=True)
     router_message = models.TextField(blank=True, help_text="RouterOS's own words.")
+    # The router's status when the deployment was asked for: a clean rollback returns it.
+    previous_status = models.CharField(max_length=20, blank=True)
+    # Set (and saved) before the first command that changes the router is sent: until
+    # then a failure has nothing to undo.
+    touched = models.BooleanField(default=False)
+    # A worker died while this ran: the next run rolls back instead of deploying.
+    must_roll_back = models.BooleanField(default=False)
     rolled_back = models.BooleanField(default=False)
     rollback_clean = models.BooleanField(null=True)
-    # What the job did, so a rollback (even by another worker) can undo it.
+    rollback_attempts = models.PositiveSmallIntegerField(default=0)
     created_items = models.JSONField(default=list, blank=True)
+    # Items removed from the router, recorded before each remove is sent.
     removed_items = models.JSONField(default=list, blank=True)
+    # What the touched menus held before and after; secret fields sealed
+    # (provisioning.services.sealing).
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     round_trips = models.PositiveIntegerField(default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -54,9 +55,20 @@ class Deployment(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk} on {self.router}"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in self.TERMINAL
+    def run(self):
+        from provisioning.services.deploy import run_deployment
+
+        return run_deployment(self)
+
+    def publish(self) -> None:
+        from provisioning.services.deploy import push_progress
+
+        push_progress(self)
+
+    def interrupted(self) -> None:
+        from provisioning.services.deploy import interrupted
+
+        interrupted(self)
 
 
 class DeploymentEvent(models.Model):

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from provisioning.models import Deployment
+from provisioning.services import compare, sealing
 from provisioning.services import deploy as deploying
 from provisioning.services.configure import generate_service_config, latest_service_config
+from provisioning.services.scripts import operator_script
 from radius.models import RadiusServer
-from routers.choices import RouterStatus
+from routers.choices import ConfigKind, RouterStatus
 from routers.models import Router
 from routers.routeros.errors import RouterOSError
 from routers.services.discovery import discover
@@ -154,9 +156,13 @@ def deployment_detail(request, pk, deployment_id):
 
 
 def state_diff(before: dict, after: dict) -> list[dict]:
-    """Per menu: rows only before (removed) and only after (added)."""
+    """Per menu: rows only before (removed) and only after (added); secrets masked."""
     out = []
-    b, a = deploying.comparable(before or {}), deploying.comparable(after or {})
+    b, a = sealing.masked(before or {}), sealing.masked(after or {})
+    b = {p: [compare.comparable_row(p, r) for r in compare.relevant(p, rows)]
+         for p, rows in b.items()}
+    a = {p: [compare.comparable_row(p, r) for r in compare.relevant(p, rows)]
+         for p, rows in a.items()}
     for path in sorted(set(b) | set(a)):
         gone = [dict(r) for r in b.get(path, []) if r not in a.get(path, [])]
         new = [dict(r) for r in a.get(path, []) if r not in b.get(path, [])]
@@ -169,7 +175,9 @@ def script_download(request, pk, config_id):
     router = org_router(request, pk)
     config = get_object_or_404(router.configs, pk=config_id)
     # The stored script holds placeholders; the operator's download gets the secrets.
-    response = HttpResponse(config.operator_script, content_type="text/plain; charset=utf-8")
+    script = (operator_script(config) if config.kind == ConfigKind.SERVICE
+              else config.operator_script)
+    response = HttpResponse(script, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{router.name}-{config.kind}-{config.pk}.rsc"')
     return response

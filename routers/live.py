@@ -4,11 +4,8 @@ from hotspot import events
 from routers.models import Router
 
 
-def status_changed(router_id: int) -> None:
+def status_changed(router: Router) -> None:
     """Push a router's new status badge to its page and to the routers list."""
-    router = Router.objects.filter(pk=router_id).first()
-    if router is None:
-        return
-    html = events.render_partial("routers/partials/status_badge.html", {"router": router, "oob": True})
-    events.send_now(events.router_group(router.organization_id, router.pk), html)
-    events.send_now(events.routers_group(router.organization_id), html)
+    org = router.organization_id
+    events.publish("routers/partials/status_badge.html", {"router": router},
+                   events.router_group(org, router.pk), events.routers_group(org))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from hotspot.crypto import EncryptedTextField
@@ -79,7 +79,7 @@ class Router(models.Model):
         )
         from routers import live  # late import: live renders templates
 
-        transaction.on_commit(lambda: live.status_changed(self.pk))
+        live.status_changed(self)
 
     def mark_seen(self) -> None:
         self.last_seen = timezone.now()
@@ -110,23 +110,20 @@ class RouterConfig(models.Model):
 
     @property
     def operator_script(self) -> str:
-        """The script as the operator applies it, secrets filled in.
+        """An initial script as the operator applies it, the token filled in.
 
-        Stored scripts hold placeholders only (the config token, the RADIUS secret), so
-        no secret sits in clear text in the database; they are filled in here, for the
-        wizard page and downloads.
+        Stored scripts hold placeholders only, so no secret sits in clear text in the
+        database. A service script's RADIUS secret is filled in by its own app
+        (provisioning.services.scripts.operator_script).
         """
-        if self.kind == ConfigKind.INITIAL:
-            from routers.routeros.quoting import rsc_quote
-            from routers.services.onboarding import TOKEN_PLACEHOLDER
+        if self.kind != ConfigKind.INITIAL:
+            raise ValueError("service scripts are filled in by provisioning")
+        from routers.routeros.quoting import rsc_quote
+        from routers.services.onboarding import TOKEN_PLACEHOLDER
 
-            # Read the token afresh: a cached router object may predate a new token.
-            token = Router.objects.values_list("config_token", flat=True).get(
-                pk=self.router_id)
-            return self.script.replace(rsc_quote(TOKEN_PLACEHOLDER), rsc_quote(token))
-        from provisioning.services.scripts import operator_script
-
-        return operator_script(self)
+        # Read the token afresh: a cached router object may predate a new token.
+        token = Router.objects.values_list("config_token", flat=True).get(pk=self.router_id)
+        return self.script.replace(rsc_quote(TOKEN_PLACEHOLDER), rsc_quote(token))
 
     def __str__(self):
         return f"{self.get_kind_display()} config for {self.router}"

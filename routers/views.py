@@ -142,8 +142,9 @@ def initial_script_download(request, pk):
 
 
 def config_download(request, pk, config_id):
+    """An initial script (service scripts download from provisioning)."""
     router = get_object_or_404(org_routers(request), pk=pk)
-    config = get_object_or_404(router.configs, pk=config_id)
+    config = get_object_or_404(router.configs, pk=config_id, kind=ConfigKind.INITIAL)
     return rsc_download(config.operator_script, f"{router.name}-{config.kind}-{config.pk}.rsc")
 
 

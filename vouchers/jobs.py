@@ -9,6 +9,7 @@ from vouchers.services import lifecycle, sync
 
 @job(queues.RADIUS_SYNC)
 def sync_batch(batch_id: int) -> dict | None:
+    """Sync of a voucher batch to RADIUS."""
     batch = VoucherBatch.objects.select_related("profile", "radius_server", "router").filter(
         pk=batch_id
     ).first()
@@ -17,6 +18,7 @@ def sync_batch(batch_id: int) -> dict | None:
 
 @job(queues.RADIUS_SYNC)
 def verify_batch(batch_id: int) -> dict | None:
+    """Verification of a voucher batch against RADIUS."""
     batch = VoucherBatch.objects.filter(pk=batch_id).first()
     return sync.verify_batch(batch) if batch else None
 
@@ -24,12 +26,14 @@ def verify_batch(batch_id: int) -> dict | None:
 @every("VOUCHER_RECONCILE_SECONDS", 300)
 @job(queues.DEFAULT)
 def reconcile_pending() -> list[int]:
+    """Sync of vouchers left pending."""
     return lifecycle.reconcile_pending()
 
 
 @every("VOUCHER_EXPIRE_SECONDS", 600)
 @job(queues.DEFAULT)
 def expire_vouchers() -> int:
+    """Expiry of used and outdated vouchers."""
     for batch in lifecycle.batches_in_use():
         lifecycle.refresh_usage(batch)
     return lifecycle.expire_vouchers()

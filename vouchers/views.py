@@ -160,7 +160,7 @@ def batch_revoke(request, pk):
 @require_POST
 def batch_verify(request, pk):
     batch = _batch(request, pk)
-    enqueue(jobs.verify_batch, batch.pk)
+    enqueue(jobs.verify_batch, batch.pk, organization=batch.organization_id)
     messages.success(request, "Verification started; the report appears on this page.")
     return _back(request, batch)
 

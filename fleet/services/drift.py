@@ -20,20 +20,22 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from background.services import other_active_jobs
 from fleet.models import DriftReport
 from hotspot import events, jobs
 from provisioning.models import Deployment
-from provisioning.services.deploy import _norm
+from provisioning.services import compare as comparison
 from provisioning.services.plan import COMMENTLESS, SECRET_REF, Plan
 from radius.models import RadiusServer
 from routers.choices import RouterStatus
 from routers.models import Router
 from routers.routeros.errors import RouterOSError
-from routers.services.fanout import Reach, fan_out
+from routers.services.connect import Reach, client_for
+from routers.services.fanout import fan_out
 
 log = logging.getLogger(__name__)
 D = Deployment.Status
@@ -161,7 +163,7 @@ def check_one(target: Target, timeout: float) -> tuple[int, tuple]:
     """Read the menus the deployment touched, then compare (one session per router, all of
     it within `timeout` seconds however slowly the router answers)."""
     deadline = time.monotonic() + timeout
-    client = target.client(timeout)
+    client = client_for(target, "drift", timeout)
     try:
         client.connect(deadline)
         menus = {}
@@ -222,14 +224,13 @@ def _fallback(exp: Expected, rows: list[dict], claimed: set, tag: str) -> dict |
 def differences(exp: Expected, row: dict, singleton: bool = False) -> list[dict]:
     """Fields whose value on the router is not what the deployment set."""
     changes = []
-    for key, value in exp.params.items():
-        now = row.get(key, "")
-        if _norm(now) != _norm(value):
-            hide = key in exp.hidden
-            changes.append({"field": key, "expected": HIDDEN if hide else value,
-                            "found": HIDDEN if hide and now else now})
+    for key, value, now in comparison.field_differences(exp.path, exp.params, row):
+        hide = key in exp.hidden
+        changes.append({"field": key, "expected": HIDDEN if hide else value,
+                        "found": HIDDEN if hide and now else now})
     # Disabling an item by hand is an edit too (the product adds items enabled).
-    if not singleton and "disabled" not in exp.params and _norm(row.get("disabled")) == "true":
+    if not singleton and "disabled" not in exp.params and \
+            comparison.value(exp.path, "disabled", row.get("disabled")) == "true":
         changes.append({"field": "disabled", "expected": "no", "found": "yes"})
     return changes
 
@@ -293,31 +294,29 @@ def deployment_finished(dep: Deployment) -> None:
 # --- on demand and live updates -------------------------------------------------------------
 
 
-def lock_key(router_id: int) -> str:
-    return f"fleet:drift:{router_id}:queued"
-
-
 def checking(router: Router) -> bool:
-    return bool(cache.get(lock_key(router.pk)))
+    """Whether a "Check now" of this router is queued or running (the row running this very
+    check does not count: its final push must not say "checking")."""
+    from fleet.jobs import check_router_drift
+
+    return other_active_jobs(check_router_drift, router).exists()
 
 
 def request_check(router: Router) -> bool:
     """Queue one check of this router ("Check now") unless one is already queued."""
     from fleet.jobs import check_router_drift
 
-    if not cache.add(lock_key(router.pk), 1, timeout=int(setting("FLEET_DRIFT_TIMEOUT", 10))
-                     + 60):
-        return False
-    jobs.enqueue(check_router_drift, router.pk)
+    with transaction.atomic():
+        Router.objects.select_for_update().filter(pk=router.pk).first()
+        if checking(router):
+            return False
+        jobs.enqueue(check_router_drift, router.pk, router=router)
     return True
 
 
 def check_router(router_id: int) -> dict:
     """The on-demand check: one router, then the panel (the "checking" state ends)."""
-    try:
-        summary = check_drift(Router.objects.filter(pk=router_id))
-    finally:
-        cache.delete(lock_key(router_id))
+    summary = check_drift(Router.objects.filter(pk=router_id))
     if router_id not in summary.changed_reports:
         push(router_id)
     return summary.summary()
@@ -335,7 +334,7 @@ def push(router_id: int) -> None:
     if router is None:
         return
     org = router.organization_id
-    events.push(events.router_group(org, router.pk), "fleet/partials/drift.html",
-                panel_context(router, oob=True))
-    events.push(events.routers_group(org), "fleet/partials/drift_badge.html",
-                {"router": router, "oob": True})
+    events.publish("fleet/partials/drift.html", panel_context(router),
+                   events.router_group(org, router.pk))
+    events.publish("fleet/partials/drift_badge.html", {"router": router},
+                   events.routers_group(org))

@@ -20,7 +20,8 @@ from django.utils import timezone
 from routers.choices import REACHABLE, RouterStatus
 from routers.models import Router, RouterEvent
 from routers.routeros.errors import RouterOSError
-from routers.services.fanout import Reach, fan_out
+from routers.services.connect import Reach, client_for
+from routers.services.fanout import fan_out
 
 S = RouterStatus
 CAN_GO_OFFLINE = frozenset({S.ONLINE, S.ACTIVE, S.FAILED})
@@ -68,7 +69,7 @@ def check_all(targets: list[Reach], timeout: float, parallel: int) -> dict[int, 
 
 def check_one(target: Reach, timeout: float) -> tuple[int, str | None]:
     """Log in to one router: answering the API with our credentials is being healthy."""
-    client = target.client(timeout)
+    client = client_for(target, "health", timeout)
     try:
         client.connect()
     except RouterOSError as exc:

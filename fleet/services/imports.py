@@ -14,10 +14,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from background import lifecycle, runner
 from fleet.models import (
     IMPORT_FINISHED,
     KINDS_OF,
@@ -30,10 +30,10 @@ from fleet.models import (
     ImportStatus,
 )
 from fleet.services.ranges import address_count
-from hotspot import events, jobs
+from hotspot import events
 from routers.models import Router
-from routers.routeros.client import RouterOSClient
 from routers.routeros.errors import RouterOSError
+from routers.services.connect import client_for
 
 log = logging.getLogger(__name__)
 
@@ -118,61 +118,39 @@ class Diff:
 def request_import(router: Router, kind: str = ImportKind.ALL, preview: bool = False,
                    user=None, immediate: bool = False) -> ImportRun:
     """Record an import run and queue it (the caller answers at once), or run it here."""
-    from fleet.jobs import run_import as run_import_job
-
-    run = ImportRun.objects.create(router=router, kind=kind, preview=preview,
-                                   requested_by=user, stage="queued")
+    run = ImportRun(router=router, kind=kind, preview=preview, requested_by=user)
     if immediate:  # commands: the same claim-read-compare-write path as the worker
-        run_import(run.pk)
+        run.save()
+        claimed = lifecycle.claim(ImportRun, run.pk)
+        runner.run_claimed(claimed)
         run.refresh_from_db()
     else:
-        jobs.enqueue(run_import_job, run.pk)
+        lifecycle.submit(run)
     return run
-
-
-def fail_stale_runs(now: dt.datetime | None = None) -> int:
-    """Fail runs a killed worker left running (or a lost message left pending) too long."""
-    now = now or timezone.now()
-    limit = dt.timedelta(seconds=settings.FLEET_IMPORT_TIMEOUT + 60)
-    stale = ImportRun.objects.filter(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING],
-                                     created_at__lt=now - limit)
-    return stale.update(status=ImportStatus.FAILED, finished_at=now, stage="abandoned",
-                        errors=[{"error": "the import never finished (worker lost?)"}])
 
 
 # -- running -------------------------------------------------------------------------------
 
-def run_import(run_id: int) -> str | None:
-    """Run a queued import: read the router, compare, then write in one transaction."""
-    now = timezone.now()
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, started_at=now, stage="connecting", progress=5)
-    if not claimed:
-        return None  # already run (a duplicate message) or deleted
-    run = ImportRun.objects.select_related("router").get(pk=run_id)
-    publish(run)
+def run_import(run: ImportRun) -> str:
+    """Run a claimed import: read the router, compare, then write in one transaction.
+    A router that does not answer fails the run; anything else is a crash (errored)."""
+    set_stage(run, "connecting", 5)
     try:
         rows = read_router(run)
-        diffs = [diff_rows(SPECS[kind], run.router, rows[kind]) for kind in KINDS_OF[run.kind]]
-        set_stage(run, "writing" if not run.preview else "comparing", 85)
-        apply_diffs(run, diffs)
     except RouterOSError as exc:
         finish(run, ImportStatus.FAILED, errors=[{"error": exc.message}])
-    except Exception as exc:  # includes RQ's job timeout: the run must not stay "running"
-        log.exception("import run %s failed", run_id)
-        finish(run, ImportStatus.FAILED, errors=[{"error": f"{type(exc).__name__}: {exc}"}])
-        raise
+        return run.status
+    diffs = [diff_rows(SPECS[kind], run.router, rows[kind]) for kind in KINDS_OF[run.kind]]
+    set_stage(run, "writing" if not run.preview else "comparing", 85)
+    apply_diffs(run, diffs)
     return run.status
 
 
 def read_router(run: ImportRun) -> dict[str, list[dict]]:
     """Every menu the run covers, read over one API session before anything is written."""
-    router = run.router
     kinds = KINDS_OF[run.kind]
     rows = {}
-    with RouterOSClient(router.host, router.api_port, router.api_username, router.config_token,
-                        use_tls=router.use_tls, timeout=settings.ROUTER_CONNECT_TIMEOUT,
-                        command_timeout=settings.FLEET_IMPORT_COMMAND_TIMEOUT) as api:
+    with client_for(run.router, "import") as api:
         for i, kind in enumerate(kinds):
             spec = SPECS[kind]
             set_stage(run, f"reading {spec.path}", 10 + 60 * i // len(kinds))
@@ -253,7 +231,7 @@ def apply_diffs(run: ImportRun, diffs: list[Diff]) -> None:
             for diff in diffs:
                 write(SPECS[diff.kind], diff, run, now)
     errors = [e for d in diffs for e in d.errors][:MAX_ERRORS]
-    finish(run, ImportStatus.SUCCEEDED, errors=errors, diffs=diffs)
+    finish(run, ImportStatus.COMPLETED, errors=errors, diffs=diffs)
 
 
 def write(spec: Spec, diff: Diff, run: ImportRun, now: dt.datetime) -> None:
@@ -271,33 +249,24 @@ def write(spec: Spec, diff: Diff, run: ImportRun, now: dt.datetime) -> None:
 
 
 def finish(run: ImportRun, status: str, errors: list, diffs: list[Diff] = ()) -> None:
-    """Record the outcome and counts, then push the final state to the router's page."""
-    run.status = status
-    run.finished_at = timezone.now()
-    run.progress = 100
-    run.stage = "done" if status == ImportStatus.SUCCEEDED else "failed"
-    run.errors = errors
-    run.changes = {d.kind: d.summary() for d in diffs}
-    run.added = sum(len(d.create) for d in diffs)
-    run.updated = sum(len(d.update) for d in diffs)
-    run.removed = sum(len(d.remove) for d in diffs)
-    run.unchanged = sum(d.unchanged for d in diffs)
-    run.failed = sum(len(d.errors) for d in diffs)
-    run.save()
-    publish(run)
+    """Record the outcome and counts; the final state is pushed to the router's page."""
+    lifecycle.finish(
+        run, status, error=errors[0]["error"] if status != ImportStatus.COMPLETED and errors
+        else "", progress=100, errors=errors, changes={d.kind: d.summary() for d in diffs},
+        added=sum(len(d.create) for d in diffs), updated=sum(len(d.update) for d in diffs),
+        removed=sum(len(d.remove) for d in diffs), unchanged=sum(d.unchanged for d in diffs),
+        failed=sum(len(d.errors) for d in diffs))
 
 
 def set_stage(run: ImportRun, stage: str, progress: int) -> None:
-    run.stage, run.progress = stage, progress
-    ImportRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress)
-    publish(run)
+    lifecycle.step(run, stage, progress)
 
 
 def publish(run: ImportRun) -> None:
     """Push the run's progress partial to the router's page (and the run's own page)."""
     router = run.router
-    events.push(events.router_group(router.organization_id, router.pk),
-                "fleet/partials/import_progress.html", {"run": run, "oob": True})
+    events.publish("fleet/partials/import_progress.html", {"run": run},
+                   events.router_group(router.organization_id, router.pk))
 
 
 def is_finished(run: ImportRun) -> bool:

@@ -1,8 +1,8 @@
 """Live data of a router: fetched only while someone is looking at its page.
 
 The page polls `latest()` every few seconds. When the cached snapshot is older than
-FLEET_LIVE_DATA_MAX_AGE, one fetch is queued on the router-data queue (a cache lock
-keeps many open tabs from queueing many); the poll answers at once with the latest
+FLEET_LIVE_DATA_MAX_AGE, one fetch is queued on the router-data queue (one job row per
+router at a time: many open tabs queue one); the poll answers at once with the latest
 snapshot. The fetch stores the new snapshot in the cache and pushes the panel.
 """
 
@@ -12,21 +12,19 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
+from background.services import other_active_jobs
 from hotspot import events, jobs
 from routers.models import Router
-from routers.routeros.client import RouterOSClient
 from routers.routeros.errors import RouterOSError
+from routers.services.connect import client_for
 
 SESSIONS_SHOWN = 20
 
 
 def cache_key(router_id: int) -> str:
     return f"fleet:live:{router_id}"
-
-
-def lock_key(router_id: int) -> str:
-    return f"fleet:live:{router_id}:queued"
 
 
 def latest(router: Router) -> dict | None:
@@ -41,9 +39,11 @@ def request_fetch(router: Router) -> bool:
     """Queue one fetch unless one is already queued or running for this router."""
     from fleet.jobs import fetch_live_data as fetch_job
 
-    if not cache.add(lock_key(router.pk), 1, timeout=int(settings.FLEET_LIVE_DATA_TIMEOUT) + 30):
-        return False
-    jobs.enqueue(fetch_job, router.pk)
+    with transaction.atomic():
+        Router.objects.select_for_update().filter(pk=router.pk).first()
+        if other_active_jobs(fetch_job, router).exists():
+            return False
+        jobs.enqueue(fetch_job, router.pk, router=router)
     return True
 
 
@@ -61,17 +61,14 @@ def fetch_live_data(router_id: int) -> dict | None:
     snapshot["fetched_at"] = time.time()
     add_rates(snapshot, previous)
     cache.set(cache_key(router_id), snapshot, timeout=settings.FLEET_LIVE_DATA_TTL)
-    cache.delete(lock_key(router_id))
-    html = events.render_partial("fleet/partials/live_data.html",
-                                 panel_context(router, snapshot, oob=True))
-    events.send_now(events.router_group(router.organization_id, router.pk), html)
+    events.publish("fleet/partials/live_data.html", panel_context(router, snapshot),
+                   events.router_group(router.organization_id, router.pk))
     return snapshot
 
 
 def read(router: Router) -> dict:
     """One API session, five prints, only the properties shown."""
-    with RouterOSClient(router.host, router.api_port, router.api_username, router.config_token,
-                        use_tls=router.use_tls, timeout=settings.FLEET_LIVE_DATA_TIMEOUT) as api:
+    with client_for(router, "live") as api:
         resource = (api.print("/system/resource", proplist=[
             "cpu-load", "free-memory", "total-memory", "uptime", "version", "board-name"])
             or [{}])[0]

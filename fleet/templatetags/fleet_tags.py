@@ -3,7 +3,8 @@
 from django import template
 from django.db.models import Count, Q, Sum
 
-from fleet.models import PRODUCT_TAG, ImportedPool, ImportedPppSecret, ImportKind
+from fleet.models import ImportedPool, ImportedPppSecret, ImportKind
+from provisioning.services.plan import TAG_RE
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def fleet_imports_summary(router):
     """Counts of what was imported from `router`, and its latest import run."""
     pools = ImportedPool.objects.filter(router=router, removed_at__isnull=True).aggregate(
         count=Count("id"), addresses=Sum("address_count"),
-        product=Count("id", filter=Q(comment__startswith=PRODUCT_TAG)))
+        product=Count("id", filter=Q(comment__regex=TAG_RE.pattern)))
     secrets = ImportedPppSecret.objects.filter(router=router, removed_at__isnull=True).count()
     return {"router": router, "pools": pools, "secrets": secrets,
             "last_run": router.import_runs.first(), "kinds": ImportKind.choices}

@@ -1,51 +1,43 @@
 """Stage 5: apply a plan through the API with live progress, verify it, or roll it all back.
 
-The deployment row is the truth: what was created (by .id), what was removed and
-what the touched menus held before. So a rollback restores the router exactly,
-whether it runs in the failing job or, after a worker died, in the reaper.
+A deployment is a job row (background.models.JobRow) that also records what it did to
+the router: the snapshot of every touched menu taken before any change (`before`),
+whether any change was sent (`touched`), what it removed (recorded before each remove)
+and what it created (by .id, recorded before the next step). A rollback, in the failing
+job or after a worker died, converges the router on `before` (provisioning.services.
+restore) and then compares the two (provisioning.services.compare) to say truthfully
+whether the router is as it was.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from hotspot import events, jobs
+from background import lifecycle
+from hotspot import events
 from provisioning.models import Deployment, DeploymentEvent
-from provisioning.services.plan import MANAGED_MENUS, SINGLETONS, Plan, is_managed
+from provisioning.services import compare, sealing
+from provisioning.services.plan import MANAGED_MENUS, SECRET_REF, Plan, is_managed
+from provisioning.services.restore import restore, snapshot
 from radius.models import RadiusServer
 from routers.choices import ConfigKind, RouterStatus
 from routers.models import Router
-from routers.routeros.client import RouterOSClient
-from routers.routeros.errors import RouterCommandError, RouterOSError
-from routers.services.discovery import client_for, forget
+from routers.routeros.errors import (
+    RouterCommandError,
+    RouterConnectionLost,
+    RouterOSError,
+    RouterTimeout,
+    RouterUnreachable,
+)
+from routers.services.connect import client_for
+from routers.services.discovery import forget
 
 log = logging.getLogger(__name__)
 D = Deployment.Status
-# Fields a router reports but nobody sets; ignored when comparing states.
-VOLATILE = {".id", "dynamic", "invalid", "running", "actual-interface", "total", "used",
-            "available", "size", "creation-time", "last-modified", "HTTPS", "proxy-status"}
-
-
-class CountingClient(RouterOSClient):
-    """Counts API round trips (reported by the deploy benchmark)."""
-
-    calls = 0
-
-    def call(self, path, params=None, queries=None):
-        self.calls += 1
-        return super().call(path, params, queries)
-
-
-def counting_client(router) -> CountingClient:
-    base = client_for(router)
-    return CountingClient(base.host, base.port, base.username, router.config_token,
-                          use_tls=base.use_tls, timeout=base.timeout,
-                          command_timeout=base.command_timeout)
+UNREACHABLE = (RouterUnreachable, RouterTimeout, RouterConnectionLost)
 
 
 # --- starting ------------------------------------------------------------------------------
@@ -67,12 +59,10 @@ def start_deploy(router: Router, user=None, kind: str = Deployment.Kind.DEPLOY) 
     config = router.configs.filter(kind=ConfigKind.SERVICE).first()
     if kind == Deployment.Kind.DEPLOY and config is None:
         raise DeployRefused("Generate the service configuration first (stage 4).")
-    deployment = Deployment.objects.create(router=router, config=config, kind=kind,
-                                           created_by=user)
+    deployment = Deployment(router=router, config=config, kind=kind, created_by=user,
+                            previous_status=router.status)
+    lifecycle.submit(deployment)
     router.set_status(RouterStatus.PROVISIONING, f"{deployment} queued")
-    from provisioning.jobs import deploy
-
-    jobs.enqueue(deploy, deployment.pk)
     return deployment
 
 
@@ -82,49 +72,47 @@ def start_deploy(router: Router, user=None, kind: str = Deployment.Kind.DEPLOY) 
 def record(dep: Deployment, stage: str, progress: int, message: str, level: str = "info",
            **fields) -> None:
     """Persist a stage (outside any transaction, so it survives a rollback) and push it."""
-    dep.stage, dep.progress, dep.heartbeat_at = stage, progress, timezone.now()
-    for name, value in fields.items():
-        setattr(dep, name, value)
-    dep.save()
     DeploymentEvent.objects.create(deployment=dep, stage=stage, progress=progress,
                                    message=message, level=level)
-    push_progress(dep)
+    lifecycle.step(dep, stage, progress, **fields)
 
 
 def push_progress(dep: Deployment) -> None:
     router = dep.router
-    events.push(events.router_group(router.organization_id, router.pk),
-                "provisioning/partials/deploy_progress.html",
-                {"deployment": dep, "events": list(dep.events.all()), "router": router,
-                 "oob": True})
+    events.publish("provisioning/partials/deploy_progress.html",
+                   {"deployment": dep, "events": list(dep.events.all()), "router": router},
+                   events.router_group(router.organization_id, router.pk))
 
 
 # --- running -------------------------------------------------------------------------------
 
 
-def run_deployment(deployment_id: int) -> str:
-    """The job body: claim the row, apply, verify; on any failure roll back."""
-    claimed = Deployment.objects.filter(pk=deployment_id, status=D.PENDING).update(
-        status=D.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
-    if not claimed:
-        return "already claimed"
-    dep = Deployment.objects.select_related("router", "config").get(pk=deployment_id)
+class VerificationFailed(RouterOSError):
+    """The router does not hold what was deployed."""
+
+
+def run_deployment(dep: Deployment) -> str:
+    """The job body (the row is claimed): apply, verify; on any failure roll back."""
+    if dep.must_roll_back:
+        return recover(dep)
     plan = Plan.from_dict(dep.config.plan) if dep.config else Plan("000000")
     secret = _secret_for(plan)
-    api = counting_client(dep.router)
+    api = client_for(dep.router)
     step_label = ""
+    before = None
     try:
         record(dep, "verifying", 10, "Verifying router connectivity...")
         api.connect()
         record(dep, "connected", 20, "Router connected successfully")
-        dep.before = snapshot(api)
+        before = snapshot(api)
         record(dep, "deploying", 40, "Deploying service configuration to router...",
-               before=dep.before)
-        _remove_managed(dep, api)
+               before=sealing.seal(before), round_trips=api.calls)
+        _remove_managed(dep, api, before)
         if dep.kind == Deployment.Kind.DEPLOY:
+            anchors = _anchors(before)
             for index, step in enumerate(plan.steps):
                 step_label = f"step {index + 1} of {len(plan.steps)}: {step.label}"
-                _apply(dep, api, step, secret)
+                _apply(dep, api, step, secret, anchors)
                 pct = 40 + round(30 * (index + 1) / len(plan.steps))
                 record(dep, "deploying", pct, f"{step_label} ({step.path} {step.action})",
                        round_trips=api.calls)
@@ -133,16 +121,19 @@ def run_deployment(deployment_id: int) -> str:
         record(dep, "verifying_deployment", 85, "Verifying deployment...")
         # One read of every touched menu serves both the verification and the record of
         # the router's state afterwards.
-        dep.after = snapshot(api)
-        problems = verify(dep, dep.after, plan, secret)
+        after = snapshot(api)
+        problems = verify(dep, after, plan, secret)
         if problems:
             step_label = "verification"
-            raise RouterOSError("the router does not hold what was deployed: "
-                                + "; ".join(problems[:5]))
-        finish(dep, api)
+            raise VerificationFailed("the router does not hold what was deployed: "
+                                     + "; ".join(problems[:5]))
+        finish(dep, api, after)
         return "completed"
     except Exception as exc:  # every failure is rolled back, whatever raised it
-        _fail_and_roll_back(dep, api, exc, step_label)
+        crashed = not isinstance(exc, RouterOSError)
+        if crashed:
+            log.exception("deployment %s crashed", dep.pk)
+        _fail_and_roll_back(dep, api, exc, step_label, before, crashed)
         return "failed"
     finally:
         api.close()
@@ -156,73 +147,92 @@ def _secret_for(plan: Plan) -> str | None:
     return server.nas_secret if server else None
 
 
-def _apply(dep: Deployment, api, step, secret) -> None:
+def _touch(dep: Deployment) -> None:
+    """Record, before the first change is sent, that the router may now differ."""
+    if not dep.touched:
+        dep.touched = True
+        dep.save(update_fields=["touched"])
+
+
+def _anchors(before: dict) -> dict[str, str]:
+    """Per ordered menu: the item that followed the product's rules in `before`, so a
+    redeploy puts its rules back where the previous ones were."""
+    out = {}
+    for path in compare.ORDERED_MENUS & set(MANAGED_MENUS):
+        rows = compare.relevant(path, before.get(path, []))
+        seen_ours = False
+        for row in rows:
+            if is_managed(path, row):
+                seen_ours = True
+            elif seen_ours:
+                out[path] = row[".id"]
+                break
+    return out
+
+
+def _apply(dep: Deployment, api, step, secret, anchors: dict[str, str]) -> None:
     params = step.resolved(secret)
+    _touch(dep)
     if step.action == "add":
+        if step.path in anchors:
+            params["place-before"] = anchors[step.path]
         new_id = api.add(step.path, params)
+        if not new_id and params.get("name"):
+            # RouterOS before ~7.13 answers `/file add` without the new id: look it up.
+            found = api.print(step.path, name=params["name"])
+            new_id = found[0].get(".id", "") if found else ""
         dep.created_items.append({"path": step.path, "id": new_id, "label": step.label})
         dep.save(update_fields=["created_items"])  # recorded before the next step runs
     else:
         api.set(step.path, None, params)
 
 
-def _remove_managed(dep: Deployment, api) -> None:
-    """Remove what earlier deployments made (found by tag), newest phase first."""
-    removed = []
+def _remove_managed(dep: Deployment, api, before: dict) -> None:
+    """Remove what earlier deployments made (found by tag), dependents first. Each item is
+    recorded as removed before its remove is sent."""
+    count = 0
     for path in reversed(MANAGED_MENUS):
-        for row in dep.before.get(path, []):
+        for row in before.get(path, []):
             if is_managed(path, row):
-                api.remove(path, row[".id"])
-                removed.append({"path": path, "row": row})
-                dep.removed_items = removed
+                dep.removed_items.append({"path": path, "id": row[".id"]})
+                _touch(dep)
                 dep.save(update_fields=["removed_items"])
-    if removed:
-        record(dep, "deploying", 40, f"Removed {len(removed)} items of the previous "
-                                     "deployment", round_trips=api.calls)
-
-
-def snapshot(api) -> dict:
-    """What the menus the product touches hold now."""
-    return {path: api.print(path) for path in (*MANAGED_MENUS, *SINGLETONS)}
-
-
-def comparable(state: dict) -> dict:
-    """A snapshot without ids and runtime fields, order-independent."""
-    return {path: sorted(tuple(sorted((k, v) for k, v in row.items() if k not in VOLATILE))
-                         for row in rows) for path, rows in state.items()}
+                api.remove(path, row[".id"])
+                count += 1
+    if count:
+        record(dep, "deploying", 40, f"Removed {count} items of the previous deployment",
+               round_trips=api.calls)
 
 
 def verify(dep: Deployment, state: dict, plan: Plan, secret) -> list[str]:
     """Compare every created item and setting with what the router holds (`state`, a
-    snapshot read after the steps); list what differs."""
+    snapshot read after the steps); list what differs (secret values masked)."""
     problems = []
-    by_id = {(path, r[".id"]): r for path in {c["path"] for c in dep.created_items}
-             for r in state.get(path, [])}
+    by_id = {(path, r.get(".id")): r for path, rows in state.items() for r in rows}
     adds = [s for s in plan.steps if s.action == "add"]
     for created, step in zip(dep.created_items, adds, strict=False):
         row = by_id.get((created["path"], created["id"]))
         if row is None:
             problems.append(f"{step.label}: missing")
             continue
-        for key, value in step.resolved(secret).items():
-            if key == "contents":
-                continue
-            if _norm(row.get(key, "")) != _norm(value):
-                problems.append(f"{step.label}: {key} is {row.get(key)!r}, expected {value!r}")
+        expected = {k: v for k, v in step.resolved(secret).items() if k != "contents"}
+        problems += _described(step, compare.field_differences(step.path, expected, row))
     for step in (s for s in plan.steps if s.action == "set"):
         row = (state.get(step.path) or [{}])[0]
-        for key, value in step.params.items():
-            if _norm(row.get(key, "")) != _norm(value):
-                problems.append(f"{step.label}: {key} is {row.get(key)!r}")
+        problems += _described(step, compare.field_differences(step.path, step.params, row))
     return problems
 
 
-def _norm(value) -> str:
-    text = str(value)
-    return {"yes": "true", "no": "false"}.get(text, text)
+def _described(step, differences) -> list[str]:
+    out = []
+    for key, want, found in differences:
+        if step.params.get(key) == SECRET_REF:  # the NAS secret is never written out
+            want, found = sealing.MASK, sealing.MASK if found else found
+        out.append(f"{step.label}: {key} is {found!r}, expected {want!r}")
+    return out
 
 
-def finish(dep: Deployment, api) -> None:
+def finish(dep: Deployment, api, after: dict) -> None:
     router = Router.objects.get(pk=dep.router_id)
     router.mark_seen()
     removed = dep.kind == Deployment.Kind.REMOVE
@@ -230,12 +240,16 @@ def finish(dep: Deployment, api) -> None:
     # router still marked as deploying.
     router.set_status(RouterStatus.ONLINE if removed else RouterStatus.ACTIVE,
                       f"{dep} completed")
-    record(dep, "completed", 100,
-           "The product's configuration was removed from the router." if removed
-           else "Router provisioned successfully!",
-           status=D.COMPLETED, finished_at=timezone.now(), after=dep.after,
-           round_trips=api.calls)
+    DeploymentEvent.objects.create(
+        deployment=dep, stage="completed", progress=100,
+        message="The product's configuration was removed from the router." if removed
+        else "Router provisioned successfully!")
+    lifecycle.finish(dep, D.COMPLETED, stage="completed", after=sealing.seal(after),
+                     round_trips=api.calls)
     forget(router)
+    from fleet.services.drift import deployment_finished  # fleet reads deployments too
+
+    deployment_finished(dep)
 
 
 # --- failing and rolling back ---------------------------------------------------------------
@@ -250,94 +264,110 @@ def describe(exc: Exception) -> tuple[str, str]:
     return f"Unexpected error: {type(exc).__name__}: {exc}", ""
 
 
-def _fail_and_roll_back(dep: Deployment, api, exc: Exception, step_label: str) -> None:
+def _fail_and_roll_back(dep: Deployment, api, exc: Exception, step_label: str,
+                        before: dict | None, crashed: bool) -> None:
     error, router_message = describe(exc)
     log.warning("deployment %s failed at %s: %s", dep.pk, step_label or dep.stage, error)
     record(dep, "failed", dep.progress, f"Provisioning failed: {error}", level="error",
            error=error, router_message=router_message, failed_step=step_label)
-    roll_back(dep, api)
+    roll_back(dep, api, before, errored=crashed)
 
 
-def roll_back(dep: Deployment, api=None) -> None:
-    """Undo everything the deployment did; the router ends as `before` described it."""
-    api = api or counting_client(dep.router)
-    try:
-        if not api.connected:
-            api.close()
-            api.connect()
-        record(dep, "rolling_back", dep.progress, "Rolling back: removing what was created...")
-        _undo(dep, api)
-        now = comparable({p: api.print(p) for p in dep.before})
-        clean = now == comparable(dep.before) if dep.before else True
-        note = ("Rollback complete: the router is as it was before." if clean else
-                "Rollback finished, but the router differs from before; see the difference.")
-        outcome = {"level": "info" if clean else "error", "rolled_back": True,
-                   "rollback_clean": clean, "after": snapshot(api)}
-    except Exception as exc:  # the router went away mid-rollback: say so, keep the record
-        error, _ = describe(exc)
-        note = (f"Rollback incomplete ({error}). When the router answers, Retry: a new "
-                "deployment first removes everything the product made.")
-        outcome = {"level": "error", "rolled_back": False}
-    finally:
-        api.close()
-    # The router's status changes before the row turns `failed`, so the Retry button
-    # the final push shows never meets a router still marked as deploying.
-    router = Router.objects.get(pk=dep.router_id)
-    if router.status == RouterStatus.PROVISIONING:
-        router.set_status(RouterStatus.FAILED, dep.error or "deployment failed")
-    record(dep, "failed", dep.progress, note, status=D.FAILED, finished_at=timezone.now(),
-           **outcome)
-
-
-def _undo(dep: Deployment, api) -> None:
-    # 1. What this deployment created, newest first, by recorded id.
-    for item in reversed(dep.created_items):
-        try:
-            api.remove(item["path"], item["id"])
-        except RouterCommandError:
-            pass  # already gone (or never made): the tag sweep below double-checks
-    # 2. Anything still carrying this deployment's tag (an add whose reply was lost).
-    plan = Plan.from_dict(dep.config.plan) if dep.config else None
-    if plan is not None:
-        for path in reversed(MANAGED_MENUS):
-            for row in api.print(path):
-                name = row.get("name") or ""
-                if row.get("comment") == plan.tag or name.startswith(f"hs{plan.tag_id}"):
-                    api.remove(path, row[".id"])
-    # 3. Settings changed in place get their old values back.
-    for path in SINGLETONS:
-        old = (dep.before.get(path) or [{}])[0]
-        now = (api.print(path) or [{}])[0]
-        changed = {k: v for k, v in old.items() if k not in VOLATILE and now.get(k) != v}
-        if changed:
-            api.set(path, None, changed)
-    # 4. What an earlier deployment had and this one removed comes back, in order.
-    for item in sorted(dep.removed_items, key=lambda i: MANAGED_MENUS.index(i["path"])):
-        row = {k: v for k, v in item["row"].items() if k not in VOLATILE and v != ""}
-        api.add(item["path"], _settable(item["path"], row))
-
-
-# Runtime fields a menu prints that cannot be given to `add` (besides VOLATILE).
-READ_ONLY = {"/ip/address": {"network"}, "/file": {"type"},
-             "/ip/hotspot/profile": {"default"}, "/ppp/profile": {"default"}}
-
-
-def _settable(path: str, row: dict) -> dict:
-    return {k: v for k, v in row.items() if k not in READ_ONLY.get(path, set())}
-
-
-def reap_stale_deployments() -> int:
-    """Roll back deployments whose worker died (no heartbeat for DEPLOY_STALE_SECONDS)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.DEPLOY_STALE_SECONDS)
-    stale = list(Deployment.objects.filter(status=D.RUNNING, heartbeat_at__lt=cutoff))
-    for dep in stale:
-        claimed = Deployment.objects.filter(pk=dep.pk, status=D.RUNNING,
-                                            heartbeat_at=dep.heartbeat_at).update(
-            heartbeat_at=timezone.now())
-        if not claimed:
-            continue
+def interrupted(dep: Deployment) -> None:
+    """The reaper found this deployment running with no heartbeat: roll it back."""
+    reset = Deployment.objects.filter(pk=dep.pk, status=D.RUNNING,
+                                      heartbeat_at=dep.heartbeat_at).update(
+        status=D.PENDING, must_roll_back=True, enqueued_at=None, run_at=None,
+        stage="recovering")
+    if reset:
         dep.refresh_from_db()
-        record(dep, "failed", dep.progress, "The worker running this deployment stopped; "
-               "rolling back.", level="error", error="worker stopped mid-deployment")
-        roll_back(dep)
-    return len(stale)
+        DeploymentEvent.objects.create(
+            deployment=dep, stage="recovering", progress=dep.progress, level="error",
+            message="The worker running this deployment stopped; rolling back.")
+        lifecycle.send(dep)
+
+
+def recover(dep: Deployment) -> str:
+    """A run that only rolls back (its worker died, or the router did not answer)."""
+    if not dep.error:
+        dep.error = "The worker running this deployment stopped mid-deployment."
+    record(dep, "rolling_back", dep.progress, "Rolling back what the deployment changed...",
+           error=dep.error)
+    roll_back(dep, client_for(dep.router), None, errored=False)
+    return "rolled back"
+
+
+def roll_back(dep: Deployment, api, before: dict | None, errored: bool) -> None:
+    """Undo everything the deployment did; say truthfully whether the router is as before."""
+    outcome: dict = {}
+    if not dep.touched:
+        note, level = ("Nothing had been changed on the router yet: it is as it was "
+                       "before."), "info"
+        outcome = {"rolled_back": True, "rollback_clean": True}
+    else:
+        before = before if before is not None else sealing.unseal(dep.before)
+        try:
+            if not api.connected:
+                api.close()
+                api.connect()
+            record(dep, "rolling_back", dep.progress, "Rolling back: restoring the router "
+                   "to its state before the deployment...")
+            restore(api, before, {(i["path"], i["id"]) for i in dep.removed_items})
+            now = snapshot(api)
+            differences = compare.state_differences(before, now)
+            clean = not differences
+            note = ("Rollback complete: the router is as it was before (every menu "
+                    "compared)." if clean else
+                    "Rollback finished, but the router differs from before: "
+                    + "; ".join(differences[:5]))
+            level = "info" if clean else "error"
+            outcome = {"rolled_back": True, "rollback_clean": clean,
+                       "after": sealing.seal(now)}
+        except UNREACHABLE as exc:
+            if _retry_rollback(dep, exc):
+                return
+            note, level = (f"Rollback incomplete: {describe(exc)[0]}. The router may hold "
+                           "part of the deployment: press Retry when it answers (a new "
+                           "deployment first removes everything the product made)."), "error"
+            outcome = {"rolled_back": False, "rollback_clean": None}
+        except Exception as exc:  # a refused restore step: keep the record, say so
+            log.exception("rollback of deployment %s failed", dep.pk)
+            note, level = f"Rollback incomplete: {describe(exc)[0]}", "error"
+            outcome = {"rolled_back": False, "rollback_clean": None}
+        finally:
+            api.close()
+    _settle_router(dep, outcome.get("rollback_clean"))
+    DeploymentEvent.objects.create(deployment=dep, stage="failed", progress=dep.progress,
+                                   message=note, level=level)
+    lifecycle.finish(dep, D.ERRORED if errored else D.FAILED, stage="failed", **outcome)
+
+
+def _retry_rollback(dep: Deployment, exc: Exception) -> bool:
+    """The router stopped answering mid-rollback: try again later, a few times."""
+    delays = settings.DEPLOY_ROLLBACK_RETRY_SECONDS
+    if dep.rollback_attempts >= len(delays):
+        return False
+    delay = delays[dep.rollback_attempts]
+    DeploymentEvent.objects.create(
+        deployment=dep, stage="rolling_back", progress=dep.progress, level="error",
+        message=f"The router did not answer during the rollback ({describe(exc)[0]}); "
+                f"trying again in {delay} s (attempt {dep.rollback_attempts + 2} of "
+                f"{len(delays) + 1}).")
+    dep.must_roll_back = True
+    dep.rollback_attempts += 1
+    lifecycle.retry_later(dep, delay, dep.error)
+    return True
+
+
+def _settle_router(dep: Deployment, clean: bool | None) -> None:
+    """The router's status after a failed deployment tells the truth: back to what it was
+    when the router is as before (a working deployment stays `active`), else `failed`."""
+    router = Router.objects.get(pk=dep.router_id)
+    if router.status != RouterStatus.PROVISIONING:
+        return
+    back = dep.previous_status if dep.previous_status in (RouterStatus.ONLINE,
+                                                          RouterStatus.ACTIVE) else None
+    if clean and back:
+        router.set_status(back, f"{dep} failed; rolled back cleanly")
+    else:
+        router.set_status(RouterStatus.FAILED, dep.error or "deployment failed")

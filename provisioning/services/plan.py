@@ -18,6 +18,9 @@ from dataclasses import asdict, dataclass, field
 from routers.routeros.quoting import rsc_line
 
 TAG_PREFIX = "hotspot:"
+# A product tag is the whole comment: free text that merely begins with "hotspot:"
+# ("hotspot: lobby printer") is the operator's and is never touched.
+TAG_RE = re.compile(r"^hotspot:[0-9a-f]{6}$")
 NAME_RE = re.compile(r"^hs[0-9a-f]{6}[-/]")
 
 PHASES = ("interfaces", "addresses", "profiles", "servers", "dhcp", "radius", "firewall",
@@ -89,11 +92,19 @@ class Plan:
         return cls(data["tag_id"], [Step(**s) for s in data["steps"]], data.get("choices", {}))
 
 
+def is_tag(comment: str | None) -> bool:
+    """Whether a comment is exactly a product tag (`hotspot:` and six hex digits)."""
+    return bool(TAG_RE.match(comment or ""))
+
+
 def is_managed(path: str, row: dict) -> bool:
-    """Whether a router item was made by the product (any deployment)."""
-    if (row.get("comment") or "").startswith(TAG_PREFIX):
-        return True
-    return path in COMMENTLESS and bool(NAME_RE.match(row.get("name") or ""))
+    """Whether a router item was made by the product (any deployment). Dynamic rows are
+    RouterOS's own, even when they copy a tagged comment."""
+    if str(row.get("dynamic", "")) in ("true", "yes"):
+        return False
+    if path in COMMENTLESS:
+        return bool(NAME_RE.match(row.get("name") or ""))
+    return is_tag(row.get("comment"))
 
 
 def login_page(title: str) -> str:

@@ -123,6 +123,7 @@ class RouterOSClient:
         self._sock: _DeadlineSocket | None = None
         self._conn: _Connection | None = None
         self._api: RouterOsApi | None = None
+        self.calls = 0  # API round trips (commands) sent, login excluded: the deploy benchmark
 
     def __repr__(self) -> str:  # no password, ever
         return f"<RouterOSClient {self.username}@{self.host}:{self.port} tls={self.use_tls}>"
@@ -214,6 +215,7 @@ class RouterOSClient:
         arguments = {k: to_api(v) for k, v in (params or {}).items()}
         where = {k: to_api(v) for k, v in (queries or {}).items()}
         resource = self._api.get_resource(menu or "/")
+        self.calls += 1
         self._sock.deadline = time.monotonic() + self.command_timeout
         try:
             response = resource.call(command, arguments, where)

@@ -6,19 +6,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from routers.routeros.client import RouterOSClient
 from routers.routeros.errors import RouterConnectionLost, RouterTimeout, RouterUnreachable
+from routers.services.connect import client_for
 
 ATTEMPTS = 3
 TRANSIENT = (RouterUnreachable, RouterTimeout, RouterConnectionLost)
-
-
-def client_for(router, timeout: float | None = None) -> RouterOSClient:
-    """A client logged in as the router's API user (the one way the product connects)."""
-    return RouterOSClient(router.host, router.api_port, router.api_username, router.config_token,
-                          use_tls=router.use_tls,
-                          timeout=timeout or settings.ROUTER_CONNECT_TIMEOUT,
-                          command_timeout=settings.ROUTER_COMMAND_TIMEOUT)
 
 
 def _cache_key(router) -> str:

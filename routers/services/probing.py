@@ -1,14 +1,19 @@
 """Stage 2 of the wizard: probe new routers until they answer.
 
 Waiting is never done by sleeping in a worker. Each router due for a probe has
-`next_probe_at` set; one job claims every due router, probes them concurrently
-(each probe is bounded by the connect timeout), records the attempts and
-schedules the next run with RQ's scheduler at the earliest next due time.
+`next_probe_at` set; the scheduler submits a probe job whenever some router is due
+(and none is queued or running); the job claims every due router, probes them
+concurrently (each probe is bounded by the connect timeout) and records each attempt.
+
+Nothing is stranded: claiming moves a router's `next_probe_at` a lease ahead instead of
+clearing it, so a router whose result was never recorded (the worker died, recording
+raised, the message was lost) is simply due again when the lease ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,9 +23,11 @@ from django.utils import timezone
 from hotspot import events, jobs
 from routers.choices import ProbeOutcome, RouterStatus
 from routers.models import ProbeAttempt, Router, RouterEvent
+from routers.services.connect import Reach, client_for
 from routers.services.diagnosis import MIN_VERSION, Diagnosis, diagnose, parse_version, too_old
-from routers.services.fanout import Reach, fan_out
+from routers.services.fanout import fan_out
 
+log = logging.getLogger(__name__)
 MAX_PARALLEL_PROBES = 64
 
 
@@ -38,15 +45,33 @@ def start_probing(router: Router, message: str = "") -> None:
     router.next_probe_at = timezone.now()
     router.save(update_fields=["probe_attempts", "next_probe_at", "updated_at"])
     router.set_status(RouterStatus.PROBING, message)
+    request_probe_run()
+
+
+def request_probe_run() -> None:
+    """Queue a probe job now unless one is already waiting (the scheduler also does)."""
+    from background.models import Job, JobStatus
     from routers.jobs import probe_due_routers
 
-    jobs.enqueue(probe_due_routers)
+    if not Job.objects.filter(kind=probe_due_routers.job_spec.path, status=JobStatus.PENDING).exists():
+        jobs.enqueue(probe_due_routers)
+
+
+def any_due() -> bool:
+    """Whether some router waits for a probe (the scheduler's test before a probe job)."""
+    return Router.objects.filter(status=RouterStatus.PROBING,
+                                 next_probe_at__lte=timezone.now()).exists()
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed router waits for its result before it is due again."""
+    return dt.timedelta(seconds=3 * settings.ROUTER_CONNECT_TIMEOUT + 10)
 
 
 def probe(target: Reach, timeout: float) -> ProbeResult:
     """Log in and read the router's identity facts. No database access here."""
     try:
-        with target.client(timeout) as api:
+        with client_for(target, "probe", timeout) as api:
             resource = (api.print("/system/resource") or [{}])[0]
             board = (api.print("/system/routerboard") or [{}])[0]
     except Exception as exc:  # every failure becomes a diagnosis the operator can act on
@@ -65,24 +90,30 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
 
 
 def claim_due(now: dt.datetime) -> list[Reach]:
-    """Take the routers due for a probe; a concurrent run will not see them."""
+    """Take the routers due for a probe for one lease; a concurrent run will not see them."""
     with transaction.atomic():
         due = list(
             Router.objects.select_for_update(skip_locked=True)
             .filter(status=RouterStatus.PROBING, next_probe_at__lte=now)
             .order_by("next_probe_at")
         )
-        Router.objects.filter(pk__in=[r.pk for r in due]).update(next_probe_at=None)
+        Router.objects.filter(pk__in=[r.pk for r in due]).update(next_probe_at=now + lease())
     return [Reach.of(r) for r in due]
 
 
 def run_due_probes() -> int:
-    """Probe every due router concurrently, record the outcomes, schedule the next run."""
+    """Probe every due router concurrently and record each outcome."""
     targets = claim_due(timezone.now())
     timeout = settings.ROUTER_CONNECT_TIMEOUT
+    failures = 0
     for result in fan_out(lambda t: probe(t, timeout), targets, MAX_PARALLEL_PROBES):
-        record(result)
-    schedule_next_run()
+        try:
+            record(result)
+        except Exception:  # this router is due again when its lease ends; the rest go on
+            failures += 1
+            log.exception("probe result of router %s not recorded", result.router_id)
+    if failures:
+        raise RuntimeError(f"{failures} of {len(targets)} probe results not recorded")
     return len(targets)
 
 
@@ -121,8 +152,8 @@ def record(result: ProbeResult) -> None:
 
 
 def push_probe_panel(router: Router) -> None:
-    events.push(events.router_group(router.organization_id, router.pk),
-                "routers/partials/probe_panel.html", probe_panel_context(router, oob=True))
+    events.publish("routers/partials/probe_panel.html", probe_panel_context(router),
+                   events.router_group(router.organization_id, router.pk))
 
 
 def probe_panel_context(router: Router, oob: bool = False) -> dict:
@@ -130,14 +161,3 @@ def probe_panel_context(router: Router, oob: bool = False) -> dict:
             "max_attempts": settings.PROBE_MAX_ATTEMPTS}
 
 
-def schedule_next_run() -> None:
-    """Schedule one run at the earliest due time (a job id per due time prevents pile-ups)."""
-    from routers.jobs import probe_due_routers
-
-    next_due = (Router.objects.filter(status=RouterStatus.PROBING, next_probe_at__isnull=False)
-                .order_by("next_probe_at").values_list("next_probe_at", flat=True).first())
-    if next_due is None:
-        return
-    delay = max(next_due - timezone.now(), dt.timedelta(0))
-    bucket = int(next_due.timestamp() * 10)
-    jobs.enqueue_in(delay, probe_due_routers, job_id=f"probe-run-{bucket}")

@@ -22,7 +22,7 @@ def fill(sim, path, count, make_fields):
 
 def pool_fields(i):
     return {"name": f"pool-{i}", "ranges": f"10.{i // 256}.{i % 256}.2-10.{i // 256}.{i % 256}.254",
-            "next-pool": "none", "comment": "hotspot: deployed" if i % 10 == 0 else ""}
+            "next-pool": "none", "comment": "hotspot:00ab12" if i % 10 == 0 else ""}
 
 
 def secret_fields(i):

@@ -1,9 +1,8 @@
 """Fleet health checks over TCP against simulated routers, run by a real RQ worker."""
 
 import pytest
-from django_rq import get_queue
 
-from conftest import run_jobs
+from conftest import run_periodic
 from fleet.jobs import check_fleet_health
 from routers.choices import RouterStatus
 from routers.models import Router
@@ -26,11 +25,8 @@ def routers_for(org, sims, status=RouterStatus.ONLINE):
 
 
 def run_health_check():
-    """Enqueue the periodic job as the scheduler does and let a real worker run it."""
-    job = get_queue("router-checks").enqueue(check_fleet_health)
-    run_jobs("router-checks")
-    job.refresh()
-    return job.return_value()
+    """Submit the periodic job as the scheduler does and let a real worker run it."""
+    return run_periodic(check_fleet_health)
 
 
 def statuses():
@@ -114,5 +110,6 @@ def test_it_leaves_routers_that_are_not_expected_to_answer_alone(acme, routersim
 def test_it_is_registered_as_a_periodic_job():
     from hotspot import periodic
 
-    assert ("fleet.jobs.check_fleet_health", "FLEET_HEALTH_INTERVAL_SECONDS", 60) \
+    assert periodic.Periodic("fleet.jobs.check_fleet_health", "FLEET_HEALTH_INTERVAL_SECONDS",
+                             60) \
         in periodic.PERIODIC

@@ -1,3 +1,4 @@
+import django_rq
 import pytest
 from django.core.checks import run_checks
 
@@ -36,22 +37,27 @@ def test_it_runs_a_job_enqueued_through_the_registry_in_a_real_worker():
     from django.core.cache import cache
 
     cache.delete("test-job-ran")
-    jobs.enqueue(record_value, 42)  # outside a transaction: enqueued at once
-    queue = jobs.queue_for(queues.DEFAULT)
+    row = jobs.enqueue(record_value, 42)  # outside a transaction: enqueued at once
+    queue = django_rq.get_queue(queues.DEFAULT)
     assert queue.count == 1
     run_jobs(queues.DEFAULT)
     assert cache.get("test-job-ran") == 42
     assert queue.count == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.progress) == ("completed", 1, 100)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_enqueues_only_after_the_transaction_commits():
     from django.db import transaction
 
-    queue = jobs.queue_for(queues.DEFAULT)
+    from background.models import Job
+
+    queue = django_rq.get_queue(queues.DEFAULT)
     with transaction.atomic():
-        jobs.enqueue(record_value, 1)
+        row = jobs.enqueue(record_value, 1)
         assert queue.count == 0
+        assert Job.objects.filter(pk=row.pk, status="pending").exists()  # the row first
     assert queue.count == 1
 
 

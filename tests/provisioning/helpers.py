@@ -2,8 +2,9 @@
 
 from conftest import run_jobs
 from provisioning.models import Deployment
+from provisioning.services import compare
 from provisioning.services.configure import generate_service_config
-from provisioning.services.deploy import comparable, start_deploy
+from provisioning.services.deploy import start_deploy
 from radius.models import RadiusServer
 from routers.choices import RouterStatus
 from routers.models import Router
@@ -52,7 +53,8 @@ def deploy(router, kind="deploy"):
 
 
 def state(sim):
-    return comparable({path: sim.items(path) for path in MENUS})
+    """Every managed menu as the product's one comparison sees it (order where it matters)."""
+    return {path: compare.menu_view(path, sim.items(path)) for path in MENUS}
 
 
 def status(router):

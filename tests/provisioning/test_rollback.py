@@ -69,7 +69,7 @@ def test_a_trap_at_step_k_rolls_back_completely_and_retry_succeeds(acme, routers
     assert f"step {k + 1} of {len(STEPS)}" in dep.failed_step
     assert dep.rolled_back and dep.rollback_clean
     assert state(sim) == before
-    assert status(router) == RouterStatus.FAILED
+    assert status(router) == RouterStatus.ONLINE  # as before: nothing deployed, online
     sim.faults.clear()
     assert deploy(router).status == Deployment.Status.COMPLETED
     assert status(router) == RouterStatus.ACTIVE
@@ -98,15 +98,17 @@ def test_a_failed_redeploy_restores_the_previous_deployment(acme, routersim):
     # The second hotspot ever added fails (the first came with the first deployment).
     sim.faults.trap("/ip/hotspot/add", "failure: no more hotspots", nth=2)
     dep = deploy(router)
-    assert dep.status == Deployment.Status.FAILED and dep.rollback_clean
+    assert dep.status == Deployment.Status.FAILED and dep.rollback_clean, \
+        [e.message for e in dep.events.all()][-2:]
     assert state(sim) == deployed
 
 
 def test_a_deployment_left_running_by_a_dead_worker_is_rolled_back(acme, routersim, settings):
+    from background import reaper
     from conftest import run_jobs
-    from provisioning.jobs import reap_stale_deployments
-    from provisioning.services.deploy import snapshot
-    from routers.services.discovery import client_for
+    from provisioning.services.restore import snapshot
+    from provisioning.services.sealing import seal
+    from routers.services.connect import client_for
 
     sim, router = prepared(acme, routersim)
     before = state(sim)
@@ -115,19 +117,18 @@ def test_a_deployment_left_running_by_a_dead_worker_is_rolled_back(acme, routers
     router.set_status(RouterStatus.PROVISIONING)
     with client_for(router) as api:
         dep = Deployment.objects.create(router=router, config=config, status="running",
-                                        before=snapshot(api))
+                                        before=seal(snapshot(api)), touched=True,
+                                        previous_status=RouterStatus.ONLINE)
         for step in STEPS[:3]:
             new_id = api.add(step.path, step.resolved("nas-s3cret!"))
             dep.created_items.append({"path": step.path, "id": new_id, "label": step.label})
     dep.heartbeat_at = timezone.now() - dt.timedelta(minutes=30)
     dep.save()
     assert state(sim) != before
-    from hotspot import jobs
-
-    jobs.enqueue(reap_stale_deployments)
-    run_jobs("default")
+    assert reaper.reap().interrupted == 1
+    run_jobs("provisioning")
     dep.refresh_from_db()
     assert dep.status == Deployment.Status.FAILED
     assert dep.rolled_back and dep.rollback_clean
     assert state(sim) == before
-    assert status(router) == RouterStatus.FAILED
+    assert status(router) == RouterStatus.ONLINE

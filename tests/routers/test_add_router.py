@@ -29,8 +29,12 @@ def test_it_creates_the_router_with_token_script_and_a_probe_job(alice_client):
     assert "group=full" not in config.script
     assert 'policy="read,write,api,policy,test,sensitive"' in config.script
     assert check_script(config.operator_script) == []
+    from background.models import Job
+
+    row = Job.objects.get(kind="routers.jobs.probe_due_routers")
+    assert row.status == "pending"
     queue = jobs.queue_for(queues.ROUTER_CHECKS)
-    assert [j.func_name for j in queue.jobs] == ["routers.jobs.probe_due_routers"]
+    assert [j.args for j in queue.jobs] == [("background.Job", row.pk)]
 
 
 @pytest.mark.django_db(transaction=True)

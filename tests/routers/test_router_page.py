@@ -69,8 +69,9 @@ def test_delete_mid_probe_is_harmless_for_the_probe_job(make_router):
     assert not Router.objects.filter(pk=router.pk).exists()
 
 
-def test_delete_is_refused_while_deploying_and_cancels_queued_deployments(alice_client,
-                                                                          make_router):
+def test_delete_is_refused_while_deploying_and_its_queued_deployment_does_nothing(
+        alice_client, make_router):
+    from conftest import run_jobs
     from hotspot import jobs, queues
     from routers.services import removal
 
@@ -83,7 +84,9 @@ def test_delete_is_refused_while_deploying_and_cancels_queued_deployments(alice_
     assert len(queue.jobs) == 1
     Router.objects.filter(pk=router.pk).update(status=RouterStatus.FAILED)
     removal.delete_router(router)
-    assert queue.jobs == []
+    assert not Deployment.objects.exists()  # the row went with the router
+    worker = run_jobs(queues.PROVISIONING)  # the message finds no row: nothing happens
+    assert queue.jobs == [] and worker.failed_job_count == 0
 
 
 def test_other_organizations_cannot_delete(bob_client, make_router):

@@ -46,10 +46,12 @@ def test_it_enqueues_the_sync_on_the_radius_sync_queue(acme, profile, server,
 
     with django_capture_on_commit_callbacks(execute=True):
         batch = generate_batch(acme, profile, 3, radius_server=server)
+    from background.models import Job
+
+    row = Job.objects.get(kind="vouchers.jobs.sync_batch")
+    assert row.args == [batch.pk] and row.organization_id == acme.pk
     jobs = django_rq.get_queue("radius-sync").get_jobs()
-    assert [(j.func_name, j.args) for j in jobs if j.func_name.endswith("sync_batch")] == [
-        ("vouchers.jobs.sync_batch", (batch.pk,))
-    ]
+    assert [j.args for j in jobs] == [("background.Job", row.pk)]
 
 
 @pytest.mark.parametrize("count", [0, -1, 100_001, 10**9])

@@ -124,7 +124,7 @@ def _insert(organization, profile, count: int, options: dict) -> VoucherBatch:
     for _ in range(COLLISION_ROUNDS):
         stored += _store(batch, codes, options["separate_password"], _expiry(profile))
         if stored == count:
-            enqueue(jobs.sync_batch, batch.pk)
+            enqueue(jobs.sync_batch, batch.pk, organization=batch.organization_id)
             return batch
         codes = _draw(count - stored, length, letters, prefix)
     raise GenerationError("Could not find enough unused codes: use longer codes.")

@@ -24,8 +24,10 @@ def request_sync(batch_ids) -> None:
     """Enqueue the sync of these batches once the transaction commits."""
     from vouchers import jobs
 
-    for batch_id in sorted(set(batch_ids)):
-        enqueue(jobs.sync_batch, batch_id)
+    orgs = dict(VoucherBatch.objects.filter(pk__in=set(batch_ids)).values_list(
+        "pk", "organization_id"))
+    for batch_id in sorted(orgs):
+        enqueue(jobs.sync_batch, batch_id, organization=orgs[batch_id])
 
 
 @transaction.atomic

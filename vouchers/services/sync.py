@@ -230,11 +230,9 @@ def batch_progress(batch: VoucherBatch) -> dict:
 def publish_progress(batch: VoucherBatch) -> dict:
     """Push the batch's progress partial to everyone watching it; returns the counts."""
     progress = batch_progress(batch)
-    events.push(
-        events.batch_group(batch.organization_id, batch.pk),
-        "vouchers/partials/batch_progress.html",
-        {"batch": batch, "progress": progress, "oob": True},
-    )
+    events.publish("vouchers/partials/batch_progress.html",
+                   {"batch": batch, "progress": progress},
+                   events.batch_group(batch.organization_id, batch.pk))
     return progress
 
 

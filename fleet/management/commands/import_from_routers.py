@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if queue:
                 self.stdout.write(f"{r.name}: queued import run #{run.pk}")
                 continue
-            failed += run.status != "succeeded"
+            failed += run.status != "completed"
             self.report(r, run)
         if failed:
             raise CommandError(f"{failed} of {len(routers)} imports failed")

@@ -1,4 +1,4 @@
-"""Start an RQ worker on every queue of the registry, with RQ's scheduler.
+"""Start an RQ worker on every queue of the registry.
 
 Workers are started from the same list jobs are declared against, so no job can
 wait on a queue nobody serves. Run more of these on other machines with the same
@@ -12,7 +12,7 @@ from hotspot import queues
 
 
 class Command(BaseCommand):
-    help = "Run an RQ worker for all queues in hotspot/queues.py (with the scheduler)."
+    help = "Run an RQ worker for all queues in hotspot/queues.py."
 
     def add_arguments(self, parser):
         parser.add_argument("--burst", action="store_true", help="Exit when the queues are empty.")
@@ -21,4 +21,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, burst=False, **options):
         names = options.get("queues") or list(queues.WORKER_QUEUES)
-        call_command("rqworker", *names, with_scheduler=True, burst=burst)
+        # No RQ scheduler: delayed work is a job row the scheduler process sends when due.
+        call_command("rqworker", *names, burst=burst)
