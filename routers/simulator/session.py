@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from . import engine
-from .errors import Trap
+from . import engine, versions
+from .errors import Trap, no_such_command
 from .query import compile_query
 from .state import RouterState
 
@@ -14,8 +14,6 @@ Sentence = list[str]
 
 LOGIN_FAILED = "invalid user name or password (6)"
 LEGACY_LOGIN_FAILED = "cannot log in"
-# Challenge-response login was dropped after 6.45.1 (MikroTik wiki "Initial login").
-LEGACY_LOGIN_UNTIL = (6, 45, 1)
 
 
 class Session:
@@ -63,11 +61,9 @@ class Session:
             else:
                 replies.extend(self._command(command, attrs, queries, proplist))
         except Trap as trap:
-            sentence = ["!trap"]
-            if trap.category is not None:
-                sentence.append(f"=category={trap.category}")
-            sentence.append(f"=message={trap.message}")
-            replies = [sentence, ["!done"]]
+            replies = [*trap.sentences(), ["!done"]]
+        except _NoReply:
+            return [], True
         if tag is not None:
             # Real traces put .tag right after the reply word.
             replies = [[r[0], f".tag={tag}", *r[1:]] for r in replies]
@@ -84,7 +80,7 @@ class Session:
         password = self._password_of(name)
         if "response" in attrs:
             ok = (password is not None and self.challenge is not None
-                  and self.state.version_tuple <= LEGACY_LOGIN_UNTIL
+                  and versions.supports(self.state.version_tuple, "legacy-login")
                   and attrs["response"] == "00" + hashlib.md5(
                       b"\x00" + password.encode() + self.challenge).hexdigest())
         else:
@@ -113,17 +109,23 @@ class Session:
                  proplist: list[str] | None) -> list[Sentence]:
         menu, command = engine.split_menu(word)
         if not word.startswith("/") or not command:
-            raise Trap(f"no such command or directory ({word})", 0)
+            raise no_such_command(word)
         if queries and command != "print":
             raise Trap("unknown parameter")
         result = engine.execute(self.state, menu, command, attrs, proplist=proplist,
                                 query=compile_query(queries), user=self.user or "")
+        if result.no_reply:
+            raise _NoReply  # e.g. /system/reboot: the router goes away without a word
         replies: list[Sentence] = []
         for row in result.rows:
             replies.append(["!re", *(f"={k}={v}" for k, v in row.items())])
         if command == "print" and not result.rows and result.ret is None \
-                and self.state.at_least(7, 18):
+                and versions.supports(self.state.version_tuple, "empty-reply"):
             # RouterOS 7.18 added "!empty" when a print returns nothing.
             replies.append(["!empty"])
         replies.append(["!done", f"=ret={result.ret}"] if result.ret is not None else ["!done"])
         return replies
+
+
+class _NoReply(Exception):
+    """The command is answered by silence and a closed connection."""
