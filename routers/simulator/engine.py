@@ -243,9 +243,10 @@ def _v6_print_to_file(state: RouterState, name: str) -> None:
 
 
 def _file_fields(name: str, contents: str, kind: str | None = None) -> dict[str, str]:
-    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
-    if kind is None:
-        kind = f".{suffix} file" if suffix in ("rsc", "txt") else "file"
+    base = name.rsplit("/", 1)[-1]
+    suffix = base.rsplit(".", 1)[-1] if "." in base else ""
+    if kind is None:  # as /file print shows them: ".html file", ".rsc file", "file"
+        kind = f".{suffix} file" if suffix else "file"
     fields = {"name": name, "type": kind, "last-modified": time.strftime("%Y-%m-%d %H:%M:%S")}
     if kind != "directory":
         fields.update({"size": str(len(contents.encode())), "contents": contents})
@@ -276,6 +277,8 @@ def add(state: RouterState, menu: str, args: dict[str, str], user: str = "admin"
     row = dict(fields)  # given fields first, as RouterOS prints them; then defaults
     for key, value in spec.defaults.items():
         row.setdefault(key, value)
+    if menu == "/ip/hotspot/profile" and state.flash and "html-directory" not in fields:
+        row["html-directory"] = "flash/hotspot"
     if spec.key and not row.get(spec.key) and spec.auto_name:
         row[spec.key] = _auto_name(table, spec.auto_name)
     if menu == "/system/script":
@@ -299,8 +302,24 @@ def add(state: RouterState, menu: str, args: dict[str, str], user: str = "admin"
                        "rx-byte": "0", "tx-byte": "0", "comment": ""})
     if menu == dynamic.HOTSPOT:
         dynamic.hotspot_added(state)
+        _hotspot_pages(state)
     changed(state, menu)
     return item_id
+
+
+def _hotspot_pages(state: RouterState) -> None:
+    """The default servlet pages, copied once into hotspot/ (flash/hotspot on flash boards)."""
+    from . import hotspot_files
+
+    base = hotspot_files.directory(state.flash)
+    files = state.table("/file")
+    if files.by_key(base) is not None:
+        return
+    entries = {base: None, **{f"{base}/{d}": None for d in hotspot_files.DIRECTORIES},
+               **{f"{base}/{name}": text for name, text in hotspot_files.PAGES.items()}}
+    for name in sorted(entries):
+        text = entries[name]
+        files.insert(_file_fields(name, text or "", "directory" if text is None else None))
 
 
 def _add_file(state: RouterState, args: dict[str, str]) -> str:

@@ -183,7 +183,10 @@ class RouterState:
                               "running": "true" if self.links.get(name, True) else "false"})
             return
         for row in table.spec.builtins:
-            table.insert(dict(row))
+            fields = {**row, **{k: v for k, v in table.spec.defaults.items() if k not in row}}
+            if table.spec.path == "/ip/hotspot/profile" and self.flash:
+                fields["html-directory"] = "flash/hotspot"
+            table.insert(fields)
         if table.spec.path == "/user":
             for name, password in self._initial_users.items():
                 table.insert({"name": name, "group": "full", "password": password,
