@@ -168,6 +168,7 @@ _SPECS = [
                   "limit-bytes-out": "0", **OFF},
     ),
     MenuSpec("/ppp/active", unique=("address",), readonly=True),
+    MenuSpec("/user/active", key=None, readonly=True),
     MenuSpec(
         "/interface/pppoe-server/server", key="service-name", unique=("service-name", "interface"),
         duplicate="failure: already have such entry",

@@ -254,7 +254,7 @@ class SimRouter:
                 return
         connection = Connection(writer)
         self._connections.add(connection)
-        session = Session(self.state)
+        session = Session(self.state, address=peer, via=service)
         parser = SentenceReader()
         answered = 0
         try:
@@ -290,6 +290,7 @@ class SimRouter:
         finally:
             self._connections.discard(connection)
             connection.close()
+            session.close()
 
 
 def _tag_of(words: list[str]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from . import engine, versions
 from .errors import Trap, no_such_command
@@ -17,11 +18,21 @@ LEGACY_LOGIN_FAILED = "cannot log in"
 
 
 class Session:
-    def __init__(self, state: RouterState, refuse_login: bool = False) -> None:
+    def __init__(self, state: RouterState, refuse_login: bool = False, address: str = "",
+                 via: str = "api") -> None:
         self.state = state
         self.refuse_login = refuse_login
         self.user: str | None = None
         self.challenge: bytes | None = None
+        self.address = address  # the client's address, as /user/active shows it
+        self.via = via
+        self.active_id: str | None = None
+
+    def close(self) -> None:
+        """The connection is gone: the user's /user/active row goes with it."""
+        if self.active_id is not None and self.state.has_table("/user/active"):
+            self.state.table("/user/active").rows.pop(self.active_id, None)
+        self.active_id = None
 
     def handle(self, words: Sentence, injected: Trap | None = None) -> tuple[list[Sentence], bool]:
         """Replies to one request, and whether to close the connection afterwards.
@@ -88,7 +99,17 @@ class Session:
         if not ok or self.refuse_login:
             raise Trap(LOGIN_FAILED)
         self.user = name
+        if self.active_id is None:
+            self.active_id = self.state.table("/user/active").insert({
+                "when": time.strftime("%Y-%m-%d %H:%M:%S"), "name": name,
+                "address": self.address, "via": self.via, "group": self._group_of(name),
+                "radius": "false"})
         return [["!done"]]
+
+    def _group_of(self, name: str) -> str:
+        users = self.state.users()
+        item = users.by_key(name)
+        return users.rows[item].get("group", "") if item else ""
 
     def _password_of(self, name: str) -> str | None:
         users = self.state.users()
