@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from .profiles import PROFILES
 from .server import Simulator, raise_fd_limit
 
 
@@ -18,19 +19,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", dest="ros_version", default="7.16",
                         help="RouterOS version to simulate")
     parser.add_argument("--tls-port", type=int, default=None,
-                        help="api-ssl port of the first router (consecutive, like --port)")
+                        help="api-ssl port of the first router (consecutive, like --port); "
+                             "api-ssl gets a signed certificate unless --no-certificate")
+    parser.add_argument("--no-certificate", action="store_true",
+                        help="leave api-ssl without a certificate, as on a new router")
+    parser.add_argument("--profile", default="bare", choices=PROFILES,
+                        help="factory state: bare (ether1-5 free), defconf (a new hEX), "
+                             "chr (Cloud Hosted Router, no /system/routerboard)")
+    parser.add_argument("--flash", action="store_true",
+                        help="the board has a flash/ directory; other files vanish at reboot")
     parser.add_argument("--quiet", action="store_true", help="print only a summary line")
 
 
 async def serve(host: str, port: int, count: int, identity: str, version: str,
-                tls_port: int | None, quiet: bool, out=sys.stdout) -> None:
+                tls_port: int | None, quiet: bool, out=sys.stdout, profile: str = "bare",
+                flash: bool = False, certificate: bool = True) -> None:
     raise_fd_limit()
     simulator = Simulator(host)
-    routers = await simulator.add_many(count, port, identity, version, tls_port)
+    routers = await simulator.add_many(count, port, identity, version, tls_port,
+                                       profile=profile, flash=flash,
+                                       certificate=certificate and tls_port is not None)
     for router in routers if not quiet else []:
         tls = f", api-ssl on {router.tls_port}" if router.tls_port else ""
         out.write(f"router {router.name} listening on {host}:{router.port} "
-                  f"(RouterOS {router.state.version}){tls}\n")
+                  f"(RouterOS {router.state.version}, {profile}){tls}\n")
     out.write(f"{len(routers)} router(s) ready; user admin with an empty password; "
               "Ctrl-C stops\n")
     out.flush()
@@ -47,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         asyncio.run(serve(args.host, args.port, args.count, args.identity, args.ros_version,
-                          args.tls_port, args.quiet))
+                          args.tls_port, args.quiet, profile=args.profile, flash=args.flash,
+                          certificate=not args.no_certificate))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

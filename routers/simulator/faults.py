@@ -34,7 +34,8 @@ DROP = Trap("connection dropped by fault injection")
 class Faults:
     refuse_login: bool = False
     drop_after: int | None = None  # per connection: answer N sentences, drop on the next
-    latency: float = 0.0  # seconds added before every reply
+    latency: float = 0.0  # seconds before each command's replies leave (per command)
+    slow: dict[str, float] = field(default_factory=dict)  # extra seconds for one command word
     hang: bool = False  # accept and read, never answer
     traps: list[TrapRule] = field(default_factory=list)
     commands_seen: int = 0
@@ -50,8 +51,15 @@ class Faults:
         self.refuse_login = False
         self.drop_after = None
         self.latency = 0.0
+        self.slow.clear()
         self.hang = False
         self.traps.clear()
+
+    def delay_for(self, word: str) -> float:
+        """How long the replies to ``word`` wait before they leave."""
+        if not self.slow:
+            return self.latency
+        return self.latency + self.slow.get(word.rstrip("/"), 0.0)
 
     def injected(self, word: str) -> Trap | None:
         """Count this command; return the trap to answer with, if a rule says so."""

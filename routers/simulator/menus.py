@@ -44,22 +44,23 @@ class MenuSpec:
         return (self.key,) if self.key else ()
 
 
+def ethernet(name: str) -> dict[str, str]:
+    """A factory Ethernet port as /interface prints it (mac-address and running added later)."""
+    return {"name": name, "default-name": name, "type": "ether", "mtu": "1500",
+            "actual-mtu": "1500", "l2mtu": "1514", "running": "true", "slave": "false",
+            "disabled": "false", "rx-byte": "0", "tx-byte": "0", "comment": ""}
+
+
 IFACE = Ref("interface", "/interface")
 POOL = Ref("address-pool", "/ip/pool", extra=("none",))
 OFF = {"disabled": "false"}
 SSL_SERVICE = {"certificate": "none", "tls-version": "any"}
+# Every firewall row prints its traffic counters (terraform-provider-routeros samples).
+FIREWALL_DEFAULTS = {"action": "accept", "log": "false", "log-prefix": "", "bytes": "0",
+                     "packets": "0", "invalid": "false", "dynamic": "false", "disabled": "false"}
 
 _SPECS = [
-    MenuSpec(
-        "/interface",
-        duplicate=INTERFACE_DUPLICATE,
-        builtins=tuple(
-            {"name": f"ether{i}", "default-name": f"ether{i}", "type": "ether", "mtu": "1500",
-             "actual-mtu": "1500", "l2mtu": "1514", "running": "true", "disabled": "false",
-             "rx-byte": "0", "tx-byte": "0", "comment": ""}
-            for i in range(1, 6)
-        ),
-    ),
+    MenuSpec("/interface", duplicate=INTERFACE_DUPLICATE),  # ethers made per router
     MenuSpec(
         "/interface/bridge", duplicate=INTERFACE_DUPLICATE, auto_name="bridge",
         defaults={"mtu": "auto", "actual-mtu": "1500", "protocol-mode": "rstp", "arp": "enabled",
@@ -133,7 +134,20 @@ _SPECS = [
                   "mac-cookie-timeout": "3d", "transparent-proxy": "false"},
     ),
     MenuSpec("/ip/hotspot/walled-garden", key=None, defaults={"action": "allow", **OFF}),
-    MenuSpec("/ip/hotspot/walled-garden/ip", key=None, defaults={"action": "accept", **OFF}),
+    MenuSpec("/ip/hotspot/walled-garden/ip", key=None,
+             defaults={"action": "accept", "dynamic": "false", "invalid": "false", **OFF}),
+    MenuSpec("/ip/dhcp-client", key=None, refs=(IFACE,),
+             defaults={"add-default-route": "yes", "default-route-distance": "1",
+                       "use-peer-dns": "true", "use-peer-ntp": "true",
+                       "dhcp-options": "hostname,clientid", "dynamic": "false",
+                       "invalid": "false", **OFF}),
+    MenuSpec("/ip/dns/static", key=None, defaults={"ttl": "1d", "dynamic": "false", **OFF}),
+    MenuSpec(
+        "/certificate",
+        defaults={"key-size": "2048", "days-valid": "365", "digest-algorithm": "sha256",
+                  "key-type": "rsa", "trusted": "false", "private-key": "false",
+                  "authority": "false", "crl": "false", "smart-card-key": "false"},
+    ),
     MenuSpec("/ip/hotspot/active", key="user", unique=("address",), readonly=True),
     MenuSpec(
         "/ppp/profile", auto_name="profile",
@@ -154,6 +168,7 @@ _SPECS = [
                   "limit-bytes-out": "0", **OFF},
     ),
     MenuSpec("/ppp/active", unique=("address",), readonly=True),
+    MenuSpec("/user/active", key=None, readonly=True),
     MenuSpec(
         "/interface/pppoe-server/server", key="service-name", unique=("service-name", "interface"),
         duplicate="failure: already have such entry",
@@ -171,12 +186,12 @@ _SPECS = [
                   "require-message-auth": "yes-for-request-resp", "realm": "", "domain": "",
                   "called-id": "", "src-address": "0.0.0.0", **OFF},
     ),
-    MenuSpec("/ip/firewall/filter", key=None,
-             defaults={"action": "accept", "invalid": "false", "dynamic": "false", **OFF}),
-    MenuSpec("/ip/firewall/nat", key=None,
-             defaults={"action": "accept", "invalid": "false", "dynamic": "false", **OFF}),
+    *(MenuSpec(path, key=None, defaults=FIREWALL_DEFAULTS)
+      for path in ("/ip/firewall/filter", "/ip/firewall/nat", "/ip/firewall/mangle",
+                   "/ip/firewall/raw")),
     MenuSpec(
         "/ip/service",
+        refs=(Ref("certificate", "/certificate", extra=("none",)),),
         builtins=tuple(
             {"name": n, "port": p, "address": "", "disabled": "false", "vrf": "main",
              "max-sessions": "20", "invalid": "false",

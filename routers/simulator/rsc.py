@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import engine, schema, validate
+from . import engine, schema, validate, versions
 from .errors import Trap
 from .rsc_lex import Token, lex, syntax_error
 from .state import RouterState
@@ -203,7 +203,8 @@ def run_source(state: RouterState, text: str, user: str = "admin", dry_run: bool
 def import_file(state: RouterState, args: dict[str, str], user: str) -> engine.Result:
     known = schema.arguments("", "import") or {}
     for key in args:
-        if key not in known:
+        if key not in known or (key == "dry-run" and not versions.supports(
+                state.version_tuple, "import-dry-run")):
             raise Trap("unknown parameter")
     name = args.get("file-name", "")
     files = state.table("/file")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
-from . import engine
-from .errors import Trap
+from . import engine, versions
+from .errors import Trap, no_such_command
 from .query import compile_query
 from .state import RouterState
 
@@ -14,16 +15,24 @@ Sentence = list[str]
 
 LOGIN_FAILED = "invalid user name or password (6)"
 LEGACY_LOGIN_FAILED = "cannot log in"
-# Challenge-response login was dropped after 6.45.1 (MikroTik wiki "Initial login").
-LEGACY_LOGIN_UNTIL = (6, 45, 1)
 
 
 class Session:
-    def __init__(self, state: RouterState, refuse_login: bool = False) -> None:
+    def __init__(self, state: RouterState, refuse_login: bool = False, address: str = "",
+                 via: str = "api") -> None:
         self.state = state
         self.refuse_login = refuse_login
         self.user: str | None = None
         self.challenge: bytes | None = None
+        self.address = address  # the client's address, as /user/active shows it
+        self.via = via
+        self.active_id: str | None = None
+
+    def close(self) -> None:
+        """The connection is gone: the user's /user/active row goes with it."""
+        if self.active_id is not None and self.state.has_table("/user/active"):
+            self.state.table("/user/active").rows.pop(self.active_id, None)
+        self.active_id = None
 
     def handle(self, words: Sentence, injected: Trap | None = None) -> tuple[list[Sentence], bool]:
         """Replies to one request, and whether to close the connection afterwards.
@@ -63,11 +72,9 @@ class Session:
             else:
                 replies.extend(self._command(command, attrs, queries, proplist))
         except Trap as trap:
-            sentence = ["!trap"]
-            if trap.category is not None:
-                sentence.append(f"=category={trap.category}")
-            sentence.append(f"=message={trap.message}")
-            replies = [sentence, ["!done"]]
+            replies = [*trap.sentences(), ["!done"]]
+        except _NoReply:
+            return [], True
         if tag is not None:
             # Real traces put .tag right after the reply word.
             replies = [[r[0], f".tag={tag}", *r[1:]] for r in replies]
@@ -84,7 +91,7 @@ class Session:
         password = self._password_of(name)
         if "response" in attrs:
             ok = (password is not None and self.challenge is not None
-                  and self.state.version_tuple <= LEGACY_LOGIN_UNTIL
+                  and versions.supports(self.state.version_tuple, "legacy-login")
                   and attrs["response"] == "00" + hashlib.md5(
                       b"\x00" + password.encode() + self.challenge).hexdigest())
         else:
@@ -92,7 +99,17 @@ class Session:
         if not ok or self.refuse_login:
             raise Trap(LOGIN_FAILED)
         self.user = name
+        if self.active_id is None:
+            self.active_id = self.state.table("/user/active").insert({
+                "when": time.strftime("%Y-%m-%d %H:%M:%S"), "name": name,
+                "address": self.address, "via": self.via, "group": self._group_of(name),
+                "radius": "false"})
         return [["!done"]]
+
+    def _group_of(self, name: str) -> str:
+        users = self.state.users()
+        item = users.by_key(name)
+        return users.rows[item].get("group", "") if item else ""
 
     def _password_of(self, name: str) -> str | None:
         users = self.state.users()
@@ -113,17 +130,23 @@ class Session:
                  proplist: list[str] | None) -> list[Sentence]:
         menu, command = engine.split_menu(word)
         if not word.startswith("/") or not command:
-            raise Trap(f"no such command or directory ({word})", 0)
+            raise no_such_command(word)
         if queries and command != "print":
             raise Trap("unknown parameter")
         result = engine.execute(self.state, menu, command, attrs, proplist=proplist,
                                 query=compile_query(queries), user=self.user or "")
+        if result.no_reply:
+            raise _NoReply  # e.g. /system/reboot: the router goes away without a word
         replies: list[Sentence] = []
         for row in result.rows:
             replies.append(["!re", *(f"={k}={v}" for k, v in row.items())])
         if command == "print" and not result.rows and result.ret is None \
-                and self.state.at_least(7, 18):
+                and versions.supports(self.state.version_tuple, "empty-reply"):
             # RouterOS 7.18 added "!empty" when a print returns nothing.
             replies.append(["!empty"])
         replies.append(["!done", f"=ret={result.ret}"] if result.ret is not None else ["!done"])
         return replies
+
+
+class _NoReply(Exception):
+    """The command is answered by silence and a closed connection."""

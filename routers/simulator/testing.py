@@ -60,8 +60,11 @@ class SimulatorThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(CALL_TIMEOUT)
 
     def start_router(self, port: int = 0, tls: bool = False, faults: Faults | None = None,
-                     **state: Any) -> RouterHandle:
-        router = self.run(self.simulator.add_router(port, 0 if tls else None, faults, **state))
+                     certificate: bool = False, **state: Any) -> RouterHandle:
+        """``tls``: an api-ssl listener (without a certificate, as on a new router, unless
+        ``certificate``: one made, signed and set on api-ssl)."""
+        router = self.run(self.simulator.add_router(port, 0 if tls else None, faults,
+                                                    certificate=certificate, **state))
         return RouterHandle(self, router)
 
     def stop_router(self, handle: RouterHandle) -> None:
@@ -89,7 +92,13 @@ class FaultsHandle:
         self._faults.drop_after = commands
 
     def latency(self, seconds: float) -> None:
+        """Each command's replies leave ``seconds`` after it arrived (pipelined commands
+        wait in parallel, as over a slow link)."""
         self._faults.latency = seconds
+
+    def slow(self, path: str, seconds: float) -> None:
+        """Replies to ``path`` (e.g. "/ip/pool/print") take ``seconds`` more."""
+        self._faults.slow[path.rstrip("/")] = seconds
 
     def hang(self, on: bool = True) -> None:
         self._faults.hang = on
@@ -142,7 +151,8 @@ class RouterHandle:
         self._sim.call(setattr, self.router.state, "identity", name)
 
     def items(self, path: str) -> list[dict[str, str]]:
-        """Rows of a menu as RouterOS would print them (with .id; passwords included)."""
+        """Rows of a menu in print order, dynamic rows included (with .id; passwords and
+        empty values included; print leaves empty values out)."""
         def read() -> list[dict[str, str]]:
             state = self.router.state
             if path == "/system/identity":
@@ -193,6 +203,78 @@ class RouterHandle:
     def file(self, name: str) -> dict[str, str] | None:
         return self.item("/file", name=name)
 
+    def printed(self, path: str, **where: str) -> list[dict[str, str]]:
+        """What an API print of ``path`` answers now (empty values left out; counters move)."""
+        def read() -> list[dict[str, str]]:
+            return engine.execute(self.router.state, path, "print", {}, user=None).rows
+        return [r for r in self._sim.call(read) if all(r.get(k) == v for k, v in where.items())]
+
+    def dynamic_items(self, path: str) -> list[dict[str, str]]:
+        """Rows RouterOS made itself (dynamic=true) in ``path``."""
+        return [r for r in self.items(path) if r.get("dynamic") == "true"]
+
+    # -- the router's own life -------------------------------------------------------------
+    @property
+    def profile(self) -> str:
+        return self.router.state.profile
+
+    @property
+    def boots(self) -> int:
+        """How many times the router rebooted."""
+        return self.router.boots
+
+    def reboot(self, wait: bool = True, delay: float | None = None) -> None:
+        """As /system/reboot: sessions drop, files outside flash/ go (flash boards), and
+        after the reboot delay (``delay`` or the router's) the API answers again."""
+        if delay is not None:
+            self._sim.call(setattr, self.router.state, "reboot_delay", delay)
+        self._sim.run(self.router.reboot())
+        if wait:
+            self.wait_online()
+
+    def wait_online(self, timeout: float = 30.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._sim.call(lambda: self.router.offline):
+            if time.monotonic() > deadline:
+                raise TimeoutError("router did not come back")
+            time.sleep(0.02)
+
+    def set_link(self, interface: str, up: bool) -> None:
+        """Plug or unplug ``interface``'s cable: it prints running=true/false (and a
+        bridge runs while one of its ports does)."""
+        self._sim.call(self.router.state.set_link, interface, up)
+
+    def set_service(self, name: str, **fields: Any) -> None:
+        """/ip/service set NAME ... as the router's own console would (validated)."""
+        values = {k.replace("_", "-"): str(v) for k, v in fields.items()}
+
+        async def change() -> None:
+            table = self.router.state.table("/ip/service")
+            engine.set_items(self.router.state, "/ip/service", [table.by_key(name) or ""],
+                             values)
+            await self.router.reconcile()  # ports open or close before this returns
+        self._sim.run(change())
+
+    def install_certificate(self, name: str = "api-ssl", common_name: str = "router") -> str:
+        """Make, sign and set a certificate on api-ssl; returns its SHA-256 fingerprint."""
+        from . import certs
+
+        return self._sim.call(certs.install, self.router.state, name, common_name)
+
+    def api_ssl_fingerprint(self) -> str | None:
+        """SHA-256 (hex) of the certificate api-ssl serves now, None without one."""
+        from . import certs
+
+        material = self._sim.call(certs.api_ssl_material, self.router.state)
+        return material.fingerprint if material else None
+
+    def on_event(self, hook: Callable[..., None]) -> None:
+        """Call ``hook(event, **data)`` (on the simulator's thread) for router events:
+        reboot, service, certificate, hotspot."""
+        self._sim.call(self.router.state.hooks.append, hook)
+
     def go_offline(self, seconds: float | None = None) -> None:
         self._sim.run(self.router.go_offline(seconds))
 
@@ -221,20 +303,23 @@ def shared_simulator() -> SimulatorThread:
 @pytest.fixture
 def routersim() -> Iterator[RouterFactory]:
     """Factory: routersim(count=1, identity=..., version="7.16", users={"admin": ""},
-    tls=False, faults=None, **state) -> RouterHandle (or a list when count > 1).
+    tls=False, faults=None, profile="bare"|"defconf"|"chr", flash=False,
+    certificate=False, **state) -> RouterHandle (or a list when count > 1).
     Routers started by a test are stopped after it."""
     sim = shared_simulator()
     started: list[RouterHandle] = []
 
     def start(count: int = 1, identity: str = "MikroTik", version: str = "7.16",
               users: dict[str, str] | None = None, tls: bool = False,
-              faults: Faults | None = None, **state: Any) -> Any:
+              faults: Faults | None = None, profile: str = "bare", flash: bool = False,
+              certificate: bool = False, **state: Any) -> Any:
         handles = []
         for i in range(count):
             name = identity if count == 1 else f"{identity}-{i + 1}"
             handle = sim.start_router(tls=tls, faults=faults if count == 1 else None,
-                                      identity=name, version=version,
-                                      users=dict(users) if users is not None else None, **state)
+                                      certificate=certificate, identity=name, version=version,
+                                      users=dict(users) if users is not None else None,
+                                      profile=profile, flash=flash, **state)
             started.append(handle)
             handles.append(handle)
         return handles[0] if count == 1 else handles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from . import menus, schema
+from . import menus, schema, sets
 from .errors import Trap, bad_reference
 from .state import RouterState
 
@@ -13,7 +13,8 @@ TRUE_WORDS = {"yes": "true", "true": "true", "no": "false", "false": "false"}
 
 
 def normalize(menu: str, command: str, args: dict[str, str]) -> dict[str, str]:
-    """Booleans are stored (and printed) as true/false, whatever the client sent."""
+    """Booleans are stored (and printed) as true/false, and flag sets in RouterOS's own
+    order, whatever the client sent."""
     table = schema.arguments(menu, command) or {}
     out: dict[str, str] = {}
     for key, value in args.items():
@@ -23,6 +24,8 @@ def normalize(menu: str, command: str, args: dict[str, str]) -> dict[str, str]:
             if word is None:
                 raise Trap(f"value of {key} must be yes or no", 1)
             value = word
+        elif "," in value or (menu, key) == ("/user/group", "policy"):
+            value = sets.canonical(menu, key, value)
         out[key] = value
     return out
 

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         try:
             asyncio.run(serve(options["host"], options["port"], options["count"],
                               options["identity"], options["ros_version"], options["tls_port"],
-                              options["quiet"], out=self.stdout))
+                              options["quiet"], out=self.stdout, profile=options["profile"],
+                              flash=options["flash"],
+                              certificate=not options["no_certificate"]))
         except KeyboardInterrupt:
             pass
