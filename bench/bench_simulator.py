@@ -1,7 +1,9 @@
 """Benchmark: N simulated routers in one process, each asked for a login and a
-/system/resource/print through routers/routeros/client.py from a thread pool.
+/system/resource/print through routers/routeros/client.py from a thread pool; then one
+router with a per-command latency, read sequentially and with tagged, pipelined commands.
 
     .venv/bin/python bench/bench_simulator.py [--count 1000] [--threads 32] [--port 20000]
+        [--latency 0.2] [--reads 10]
 """
 
 from __future__ import annotations
@@ -18,6 +20,34 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from routers.routeros import RouterOSClient  # noqa: E402
+from routers.simulator.rawclient import RawClient  # noqa: E402
+from routers.simulator.testing import SimulatorThread  # noqa: E402
+
+READS = ("/interface/print", "/ip/address/print", "/ip/pool/print", "/ip/dhcp-server/print",
+         "/ip/hotspot/print", "/ip/hotspot/profile/print", "/ip/firewall/filter/print",
+         "/ip/firewall/nat/print", "/radius/print", "/ppp/profile/print")
+
+
+def pipelining(latency: float, reads: int) -> tuple[float, float]:
+    """Seconds for ``reads`` reads one after another, and all sent at once (tagged)."""
+    sim = SimulatorThread()
+    try:
+        router = sim.start_router(profile="defconf")
+        router.faults.latency(latency)
+        raw = RawClient.connect(router.host, router.port)
+        raw.login()
+        commands = [(READS[i % len(READS)],) for i in range(reads)]
+        began = time.monotonic()
+        for words in commands:
+            raw.ask(*words)
+        sequential = time.monotonic() - began
+        began = time.monotonic()
+        raw.pipeline(*commands)
+        pipelined = time.monotonic() - began
+        raw.close()
+        return sequential, pipelined
+    finally:
+        sim.close()
 
 
 def rss_kib(pid: int) -> int:
@@ -44,6 +74,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--port", type=int, default=20000)  # below the ephemeral range
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--reads", type=int, default=10)
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -67,6 +99,7 @@ def main() -> int:
         proc.terminate()
         proc.wait(10)
     assert len(versions) == args.count and all(v.startswith("7.") for v in versions)
+    sequential, pipelined = pipelining(args.latency, args.reads)
     rows = [
         ("routers", f"{args.count}"),
         ("client threads", f"{args.threads}"),
@@ -75,6 +108,10 @@ def main() -> int:
                                                 f"({args.count / wall:.0f} routers/s)"),
         ("simulator RSS idle / after", f"{idle_rss / 1024:.1f} MiB / {busy_rss / 1024:.1f} MiB"),
         ("RSS per router (after)", f"{busy_rss / args.count:.1f} KiB"),
+        (f"{args.reads} reads at {args.latency * 1000:.0f} ms per command, one by one",
+         f"{sequential:.2f} s"),
+        (f"{args.reads} reads at {args.latency * 1000:.0f} ms, tagged and pipelined",
+         f"{pipelined:.2f} s"),
         ("machine", f"{os.cpu_count()} CPUs, {cpu_model()}"),
         ("python", sys.version.split()[0]),
     ]

@@ -171,9 +171,15 @@ class RouterHandle:
         return found[0] if found else None
 
     def add_item(self, path: str, **fields: Any) -> str:
-        """Insert a row directly (no validation): sessions, neighbours, pre-existing config."""
+        """Insert a row directly (no validation): sessions, neighbours, pre-existing config.
+        What RouterOS derives from the menu (dynamic rules, bridge flags) follows."""
         values = {k.replace("_", "-"): str(v) for k, v in fields.items()}
-        return self._sim.call(lambda: self.router.state.table(path).insert(values))
+
+        def insert() -> str:
+            item_id = self.router.state.table(path).insert(values)
+            engine.changed(self.router.state, path)
+            return item_id
+        return self._sim.call(insert)
 
     def add(self, path: str, **fields: Any) -> str:
         """Add as the API would (validated, may raise simulator.Trap)."""
@@ -181,11 +187,20 @@ class RouterHandle:
         return self._sim.call(engine.add, self.router.state, path, values)
 
     def set_item(self, path: str, item_id: str, **fields: Any) -> None:
+        """Change a row directly (no validation, dynamic rows too)."""
         values = {k.replace("_", "-"): str(v) for k, v in fields.items()}
-        self._sim.call(lambda: self.router.state.table(path).rows[item_id].update(values))
+
+        def change() -> None:
+            self.router.state.table(path).rows[item_id].update(values)
+            engine.changed(self.router.state, path)
+        self._sim.call(change)
 
     def remove_item(self, path: str, item_id: str) -> None:
-        self._sim.call(lambda: self.router.state.table(path).rows.pop(item_id))
+        """Remove a row directly (no checks)."""
+        def drop() -> None:
+            self.router.state.table(path).rows.pop(item_id)
+            engine.changed(self.router.state, path)
+        self._sim.call(drop)
 
     def set_singleton(self, path: str, **fields: Any) -> None:
         values = {k.replace("_", "-"): str(v) for k, v in fields.items()}

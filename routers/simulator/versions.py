@@ -57,3 +57,15 @@ def table(versions: tuple[str, ...] = TESTED) -> list[tuple[str, list[bool]]]:
 
     parsed = [parse_version(v) for v in versions]
     return [(name, [supports(v, name) for v in parsed]) for name in FEATURES]
+
+
+def markdown(versions: tuple[str, ...] = TESTED) -> str:
+    """The version matrix as the markdown table docs/simulator.md carries."""
+    head = "| feature | " + " | ".join(versions) + " | source |"
+    rule = "|---|" + "---|" * len(versions) + "---|"
+    lines = [head, rule]
+    for name, row in table(versions):
+        gate = FEATURES[name]
+        cells = " | ".join("yes" if ok else "no" for ok in row)
+        lines.append(f"| {gate.what} | {cells} | {gate.source} |")
+    return "\n".join(lines)
