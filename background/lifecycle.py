@@ -97,7 +97,8 @@ def step(row: JobRow, stage: str, progress: int | None = None, **fields) -> None
     row.heartbeat_at = timezone.now()
     for name, value in fields.items():
         setattr(row, name, value)
-    row.save()
+    # Only what changed: a deployment's row carries large snapshots.
+    row.save(update_fields=["stage", "progress", "heartbeat_at", *fields])
     row.publish()
 
 

@@ -1,6 +1,16 @@
+import json
+
 from django.contrib import admin
+from django.utils.html import format_html
 
 from provisioning.models import Deployment, DeploymentEvent
+from provisioning.services import sealing
+
+SNAPSHOTS = ("before", "after")
+
+
+def _pretty(state: dict):
+    return format_html("<pre>{}</pre>", json.dumps(state, indent=1, sort_keys=True))
 
 
 class DeploymentEventInline(admin.TabularInline):
@@ -24,7 +34,19 @@ class DeploymentAdmin(admin.ModelAdmin):
     inlines = [DeploymentEventInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Deployment._meta.fields]
+        return [*(f.name for f in Deployment._meta.fields if f.name not in SNAPSHOTS),
+                "before_masked", "after_masked"]
+
+    def get_exclude(self, request, obj=None):
+        return SNAPSHOTS  # shown masked below: sealed secrets are no business of a page
+
+    @admin.display(description="before")
+    def before_masked(self, obj):
+        return _pretty(sealing.masked(obj.before))
+
+    @admin.display(description="after")
+    def after_masked(self, obj):
+        return _pretty(sealing.masked(obj.after))
 
     def has_add_permission(self, request):
         return False

@@ -35,9 +35,15 @@ ORDERED_MENUS = frozenset({
     "/ip/firewall/filter", "/ip/firewall/nat", "/ip/firewall/mangle", "/ip/firewall/raw",
     "/ip/hotspot/walled-garden", "/ip/hotspot/walled-garden/ip",
 })
+# Menus where RouterOS leaves a disabled "place hotspot rules here" row of its own.
+MARKER_MENUS = frozenset({"/ip/firewall/filter", "/ip/firewall/nat",
+                          "/ip/hotspot/walled-garden"})
 # Static rows RouterOS adds by itself as a side effect of what the product does, and keeps:
 # the disabled "place hotspot rules here" rule appears with the first hotspot server.
 SIDE_EFFECT_COMMENTS = frozenset({"place hotspot rules here"})
+# In /file only the product's own files count: the rest is RouterOS's and changes by itself
+# (logs, packages; the default hotspot pages RouterOS copies when a profile is made).
+OWN_ROWS_ONLY = frozenset({"/file"})
 BOOLEANS = {"yes": "true", "no": "false"}
 
 
@@ -55,7 +61,7 @@ def is_static(row: dict) -> bool:
 
 
 def is_side_effect(path: str, row: dict) -> bool:
-    return path in ORDERED_MENUS and row.get("comment") in SIDE_EFFECT_COMMENTS
+    return path in MARKER_MENUS and row.get("comment") in SIDE_EFFECT_COMMENTS
 
 
 def comparable_row(path: str, row: dict) -> tuple:
@@ -65,7 +71,10 @@ def comparable_row(path: str, row: dict) -> tuple:
 
 def relevant(path: str, rows: list[dict]) -> list[dict]:
     """The rows that are anybody's configuration: static, not RouterOS's side effects."""
-    return [r for r in rows if is_static(r) and not is_side_effect(path, r)]
+    from provisioning.services.plan import is_managed
+
+    return [r for r in rows if is_static(r) and not is_side_effect(path, r)
+            and (path not in OWN_ROWS_ONLY or is_managed(path, r))]
 
 
 def menu_view(path: str, rows: list[dict]):

@@ -34,6 +34,9 @@ MANAGED_MENUS = (
 )
 # Settings the product changes in place; a rollback restores their previous values.
 SINGLETONS = ("/ppp/aaa", "/radius/incoming")
+# Menus where RouterOS itself adds rows because of what the product made (the hotspot's
+# "place hotspot rules here" markers): read too, so a rollback can put them as they were.
+WATCHED_MENUS = ("/ip/firewall/filter", "/ip/hotspot/walled-garden")
 COMMENTLESS = {"/ip/hotspot", "/ip/hotspot/profile", "/file"}
 # The NAS secret is never stored in a plan or script: this stands in for it and is
 # resolved from the (encrypted) RadiusServer when applied or downloaded.

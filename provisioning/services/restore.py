@@ -18,7 +18,7 @@ Dynamic rows are RouterOS's own and never touched.
 from __future__ import annotations
 
 from provisioning.services import compare
-from provisioning.services.plan import MANAGED_MENUS, SINGLETONS, is_managed
+from provisioning.services.plan import MANAGED_MENUS, SINGLETONS, WATCHED_MENUS, is_managed
 from routers.routeros.errors import RouterCommandError
 
 # Properties a menu prints that `add`/`set` do not take (besides compare.VOLATILE).
@@ -26,9 +26,22 @@ READ_ONLY = {"/ip/address": {"network"}, "/file": {"type"},
              "/ip/hotspot/profile": {"default"}, "/ppp/profile": {"default"}}
 
 
+SNAPSHOT_MENUS = (*MANAGED_MENUS, *WATCHED_MENUS, *SINGLETONS)
+# Files RouterOS copies when a hotspot is first set up (its default servlet pages).
+DEFAULT_PAGES = ("hotspot", "flash/hotspot")
+
+
 def snapshot(api) -> dict:
     """What the menus the product touches hold now."""
-    return {path: api.print(path) for path in (*MANAGED_MENUS, *SINGLETONS)}
+    return {path: api.print(path) for path in SNAPSHOT_MENUS}
+
+
+def side_effect(path: str, row: dict) -> bool:
+    """A static row RouterOS made by itself because of what the product made."""
+    if path == "/file":
+        name = row.get("name") or ""
+        return any(name == d or name.startswith(d + "/") for d in DEFAULT_PAGES)
+    return compare.is_side_effect(path, row)
 
 
 def settable(path: str, row: dict) -> dict:
@@ -39,10 +52,14 @@ def settable(path: str, row: dict) -> dict:
 def restore(api, before: dict, removed_ids: set[tuple[str, str]]) -> None:
     """Make the router hold what `before` describes (see the module's docstring)."""
     now = snapshot(api)
-    for path in reversed(MANAGED_MENUS):
+    for path in reversed(SNAPSHOT_MENUS[:-len(SINGLETONS)]):
         known = {r.get(".id") for r in before.get(path, [])}
-        for row in now.get(path, []):
-            if is_managed(path, row) and row.get(".id") not in known:
+        # Deepest files first: a directory goes after what it holds.
+        rows = sorted(now.get(path, []), key=lambda r: -len(r.get("name") or ""))
+        for row in rows:
+            if row.get(".id") in known or not compare.is_static(row):
+                continue
+            if is_managed(path, row) or side_effect(path, row):
                 _remove(api, path, row[".id"])
     now = snapshot(api)
     for path in MANAGED_MENUS:
@@ -54,7 +71,7 @@ def restore(api, before: dict, removed_ids: set[tuple[str, str]]) -> None:
                    if compare.value(path, k, current.get(k)) != compare.value(path, k, v)}
         if changed:
             api.set(path, None, changed)
-    for path in compare.ORDERED_MENUS & set(MANAGED_MENUS):
+    for path in compare.ORDERED_MENUS & set(SNAPSHOT_MENUS):
         reorder(api, path, before.get(path, []))
 
 

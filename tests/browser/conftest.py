@@ -107,7 +107,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def live_app(transactional_db, tmp_path):
-    """daphne (HTTP + websockets) and `manage.py worker` against the test database."""
+    """daphne (HTTP + websockets), `manage.py worker` and `manage.py scheduler` against the
+    test database: the product as `make run` runs it."""
     if os.environ.get("DATABASE_URL", "").startswith("sqlite") or not os.environ.get(
             "DATABASE_URL"):
         message = "browser tests need PostgreSQL: set DATABASE_URL"
@@ -116,19 +117,23 @@ def live_app(transactional_db, tmp_path):
         pytest.skip(message)
     env = server_env()
     port = free_port()
-    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in ("daphne", "worker")}
+    logs = {name: open(tmp_path / f"{name}.log", "wb")
+            for name in ("daphne", "worker", "scheduler")}
     daphne = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "hotspot.asgi:application"],
         cwd=ROOT, env=env, stdout=logs["daphne"], stderr=subprocess.STDOUT)
     worker = subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT, env=env,
                               stdout=logs["worker"], stderr=subprocess.STDOUT)
+    scheduler = subprocess.Popen([sys.executable, "manage.py", "scheduler"], cwd=ROOT, env=env,
+                                 stdout=logs["scheduler"], stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, daphne)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(daphne)
         stop(worker)
+        stop(scheduler)
         for name, f in logs.items():
             f.close()
             text = (tmp_path / f"{name}.log").read_text(errors="replace")

@@ -39,7 +39,7 @@ def test_it_deploys_a_hotspot_to_100_percent(acme, routersim):
     [server] = sim.items("/ip/hotspot")
     assert server["interface"] == "ether2"
     profile = next(p for p in sim.items("/ip/hotspot/profile") if p["name"] == server["profile"])
-    assert profile["login-by"] == "http-chap,mac"
+    assert profile["login-by"] == "mac,http-chap"  # RouterOS prints sets in its own order
     assert profile["use-radius"] in ("false", "no")
     assert len(sim.items("/ip/dhcp-server")) == 1
     assert "Cafe WiFi" in sim.items("/file")[0].get("contents", "")
@@ -70,7 +70,7 @@ def test_it_deploys_hotspot_and_pppoe_with_radius(acme, routersim):
     assert dep.status == "completed", dep.error
     [rad] = sim.items("/radius")
     assert (rad["address"], rad["secret"]) == ("10.0.0.5", "nas-s3cret!")
-    assert rad["service"] == "hotspot,ppp"
+    assert rad["service"] == "ppp,hotspot"  # RouterOS prints sets in its own order
     assert sim.items("/ppp/aaa")[0]["use-radius"] in ("true", "yes")
     assert sim.items("/radius/incoming")[0]["accept"] in ("true", "yes")
     profile = sim.items("/ip/hotspot/profile")

@@ -67,7 +67,7 @@ def test_a_trap_at_step_k_rolls_back_completely_and_retry_succeeds(acme, routers
     assert dep.status == Deployment.Status.FAILED
     assert dep.router_message == f"failure: injected at step {k + 1}"
     assert f"step {k + 1} of {len(STEPS)}" in dep.failed_step
-    assert dep.rolled_back and dep.rollback_clean
+    assert dep.rolled_back and dep.rollback_clean, dep.events.last().message
     assert state(sim) == before
     assert status(router) == RouterStatus.ONLINE  # as before: nothing deployed, online
     sim.faults.clear()
