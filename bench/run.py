@@ -12,6 +12,8 @@ BENCHES = ["bench_simulator.py", "bench_deploy.py", "bench_fleet.py", "bench_vou
 def main() -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONPATH", str(HERE.parent))
+    # The simulated routers and agents of the benchmarks listen on loopback.
+    env.setdefault("OUTBOUND_ALLOW_NETWORKS", "127.0.0.0/8,::1/128")
     failed = []
     only = sys.argv[1:]
     for name in BENCHES:

@@ -4,6 +4,7 @@ Every variable is listed with its default in .env.example. Defaults work for a
 development machine: SQLite and secrets generated once under var/.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.OrganizationMiddleware",
+    "hotspot.middleware.QueryTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +180,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+
+# Bounded input (hotspot/bodylimit.py, hotspot/inputs.py): a request body larger than this
+# is refused with 413 before any of it is read, before authentication; Django's own limit
+# on reading a body is the same. JSON deeper than JSON_MAX_DEPTH is refused with 400.
+REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+JSON_MAX_DEPTH = envint("JSON_MAX_DEPTH", 16)
+
+# Outbound policy (hotspot/outbound.py): router hosts and RADIUS agent URLs on loopback,
+# link-local, unspecified, multicast or reserved addresses are refused unless listed here
+# (networks, comma-separated). The installation's own database and Redis are always refused.
+# Default: none; with DEBUG on, and under `make run` (scripts/run_all.py), loopback, for the
+# simulated router of the README's demo.
+OUTBOUND_ALLOW_NETWORKS = [
+    n.strip() for n in os.environ.get(
+        "OUTBOUND_ALLOW_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else "").split(",")
+    if n.strip()
+]
+for _network in OUTBOUND_ALLOW_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"OUTBOUND_ALLOW_NETWORKS: {_network!r} is not a network like 127.0.0.0/8"
+        ) from None
 
 # Router onboarding and probing (seed 000: every 10 s, up to 60 attempts).
 PROBE_INTERVAL_SECONDS = envfloat("PROBE_INTERVAL_SECONDS", 10)
