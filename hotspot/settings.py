@@ -4,6 +4,7 @@ Every variable is listed with its default in .env.example. Defaults work for a
 development machine: SQLite and secrets generated once under var/.
 """
 
+import datetime
 import ipaddress
 import os
 import secrets
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_rq",
     "channels",
+    "axes",
     "hotspot",
     "accounts",
     "routers",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hotspot.urls"
@@ -165,9 +169,30 @@ CACHES = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Logins (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name, or from
+# one address, logins from it are refused for LOGIN_LOCKOUT_MINUTES (each failure during a
+# lockout starts it again). A success clears the count. An administrator unlocks at once
+# in the admin (Axes > Access attempts: delete) or with `manage.py axes_reset_username`.
+# Behind a reverse proxy, run daphne with --proxy-headers so the address is the client's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# The user name and address are what an operator needs in the log; the password never is
+# (Django masks it before any signal or log sees it).
+AXES_SENSITIVE_PARAMETERS = []
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "routers:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,7 +243,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {"django.channels.server": {"level": "WARNING"},
+                # accounts.signals logs failed logins and lockouts in the product's words
+                # (user name and address; never the password); axes' own lines repeat them.
+                "axes": {"level": "ERROR"}},
 }
 
 # --- Vouchers and RADIUS (vouchers/, radius/) -------------------------------------------
