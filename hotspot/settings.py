@@ -81,6 +81,32 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# HTTPS in production (docs/operations.md): all off by default so `make run` works on
+# http://127.0.0.1; with them set, `manage.py check --deploy` reports no issues.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+
+
+def envproxyheader(name: str) -> tuple[str, str] | None:
+    """'X-Forwarded-Proto' (or 'X-Forwarded-Proto: https') -> ('HTTP_X_FORWARDED_PROTO',
+    'https'): requests carrying that header value count as HTTPS. Set it only behind a
+    proxy that always sets (or strips) the header, never when clients reach daphne."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition(":")
+    header = header.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header
+    return header, expected.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = envproxyheader("SECURE_PROXY_SSL_HEADER")
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
