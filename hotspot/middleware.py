@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from hotspot.bodylimit import too_large_body
 from hotspot.inputs import text_problem
 
 JSON_PREFIXES = ("/api/", "/radius/agent/")
 AGENT_PREFIX = "/radius/agent/"
+# No page of the product needs a longer address; the login redirect quotes the address in
+# `next` (up to 5 characters for each encoded byte) and Django refuses redirects over 16 KB.
+MAX_URL_LENGTH = 4096
+
+
+class BodyLimitMiddleware:
+    """413 for a declared body over REQUEST_BODY_MAX_BYTES, before any view or login.
+
+    hotspot.bodylimit refuses these under the ASGI server before they are read; this is
+    the same rule for every other way into Django (WSGI, the test client), so a too-large
+    request is refused whole, never half-handled (a logout done, then its body refused).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isdigit() or int(declared) > settings.REQUEST_BODY_MAX_BYTES:
+            content_type, body = too_large_body(request.path_info)
+            return HttpResponse(body, status=413, content_type=content_type.decode())
+        return self.get_response(request)
 
 
 class QueryTextMiddleware:
@@ -23,6 +47,9 @@ class QueryTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if len(request.get_full_path()) > MAX_URL_LENGTH:
+            return HttpResponse(f"The address is longer than {MAX_URL_LENGTH} characters.",
+                                status=414, content_type="text/plain; charset=utf-8")
         errors = query_errors(request)
         if errors:
             return refuse(request, errors)

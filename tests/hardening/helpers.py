@@ -1,4 +1,4 @@
-"""Shared by the hardening tests: every table's row count, in one query."""
+"""Shared by the hardening tests: what a request wrote to the database."""
 
 from django.db import connection
 
@@ -10,4 +10,19 @@ def row_counts() -> dict[str, int]:
         f"SELECT '{t}', COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
     with connection.cursor() as cursor:
         cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def writes() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per table.
+
+    PostgreSQL counts them per transaction (pg_stat_xact_user_tables), savepoints
+    included: stricter than row counts (an UPDATE counts too) and one cheap query.
+    Elsewhere, row counts stand in.
+    """
+    if connection.vendor != "postgresql":
+        return row_counts()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del"
+                       " FROM pg_stat_xact_user_tables")
         return dict(cursor.fetchall())
