@@ -1,5 +1,6 @@
 """Hostile input gets a clear 400 naming the field, and nothing is written."""
 
+import inspect
 import json
 
 import pytest
@@ -161,3 +162,38 @@ def test_it_validates_a_repeated_interface_list_once_per_interface(alice_client,
     assert alice_client.post(f"/routers/{router.pk}/services/generate/",
                              form).status_code == 400
     assert not RouterConfig.objects.filter(router=router, kind="service").exists()
+
+
+def test_every_text_field_of_every_form_refuses_the_same_characters():
+    from django import forms
+
+    from hotspot.inputs import validate_text
+    from tests.hardening.test_fuzz import form_field_names  # noqa: F401  (imports the forms)
+
+    classes, todo = [], list(forms.BaseForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.split(".")[0] in ("accounts", "radius", "routers", "vouchers"):
+            classes.append(cls)
+    assert len(classes) >= 7
+    for cls in classes:
+        params = inspect.signature(cls.__init__).parameters
+        form = cls(**{k: None for k in ("organization", "user") if k in params})
+        for name, field in form.fields.items():
+            if isinstance(field, forms.CharField):
+                assert validate_text in field.validators, f"{cls.__name__}.{name}"
+
+
+def test_it_answers_414_to_an_overlong_address_instead_of_failing_the_login_redirect(client):
+    response = client.get("/routers/?q=" + "%C3%A9" * 2000)
+    assert response.status_code == 414
+
+
+def test_it_answers_413_to_a_declared_body_over_the_limit_before_any_view(alice_client):
+    before = row_counts()
+    response = alice_client.post("/accounts/logout/", "x" * (2**20 + 1),
+                                 content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert alice_client.get("/routers/").status_code == 200  # still logged in
+    assert row_counts() == before
