@@ -18,6 +18,7 @@ import json
 import math
 import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -56,8 +57,6 @@ class CleanTextMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
-
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and validate_text not in field.validators:
                 field.validators.append(validate_text)
