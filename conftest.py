@@ -30,6 +30,16 @@ def _clean_queues():
     yield
 
 
+# Simulated routers, test agents and FreeRADIUS listen on loopback, which the outbound
+# policy refuses by default (hotspot/outbound.py); tests of the policy itself clear this.
+LOOPBACK = ["127.0.0.0/8", "::1/128"]
+
+
+@pytest.fixture(autouse=True)
+def _outbound_loopback_allowed(settings):
+    settings.OUTBOUND_ALLOW_NETWORKS = LOOPBACK
+
+
 @pytest.fixture
 def acme(db):
     from accounts.models import Organization

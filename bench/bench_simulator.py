@@ -65,7 +65,8 @@ def cpu_model() -> str:
 
 
 def ask(port: int) -> str:
-    with RouterOSClient("127.0.0.1", port, "admin", "", timeout=30) as ros:
+    with RouterOSClient("127.0.0.1", port, "admin", "", timeout=30,
+                        outbound_policy=False) as ros:  # its own simulator
         return ros.print("/system/resource", proplist=["version"])[0]["version"]
 
 

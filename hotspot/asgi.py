@@ -18,11 +18,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from hotspot.bodylimit import BodyLimit, install_daphne_guard  # noqa: E402
 from hotspot.routing import websocket_urlpatterns  # noqa: E402
+
+# Bodies over REQUEST_BODY_MAX_BYTES: refused by daphne as they arrive, and by BodyLimit
+# under any server, before Django reads them and before any authentication.
+install_daphne_guard()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

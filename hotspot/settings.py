@@ -4,6 +4,8 @@ Every variable is listed with its default in .env.example. Defaults work for a
 development machine: SQLite and secrets generated once under var/.
 """
 
+import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -79,6 +81,32 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# HTTPS in production (docs/operations.md): all off by default so `make run` works on
+# http://127.0.0.1; with them set, `manage.py check --deploy` reports no issues.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+
+
+def envproxyheader(name: str) -> tuple[str, str] | None:
+    """'X-Forwarded-Proto' (or 'X-Forwarded-Proto: https') -> ('HTTP_X_FORWARDED_PROTO',
+    'https'): requests carrying that header value count as HTTPS. Set it only behind a
+    proxy that always sets (or strips) the header, never when clients reach daphne."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition(":")
+    header = header.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header
+    return header, expected.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = envproxyheader("SECURE_PROXY_SSL_HEADER")
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -90,6 +118,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_rq",
     "channels",
+    "axes",
     "hotspot",
     "background",
     "accounts",
@@ -100,6 +129,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hotspot.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,9 +137,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.OrganizationMiddleware",
+    "hotspot.middleware.QueryTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hotspot.urls"
@@ -168,9 +201,30 @@ CACHES = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Logins (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name, or from
+# one address, logins from it are refused for LOGIN_LOCKOUT_MINUTES (each failure during a
+# lockout starts it again). A success clears the count. An administrator unlocks at once
+# in the admin (Axes > Access attempts: delete) or with `manage.py axes_reset_username`.
+# Behind a reverse proxy, run daphne with --proxy-headers so the address is the client's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# The user name and address are what an operator needs in the log; the password never is
+# (Django masks it before any signal or log sees it).
+AXES_SENSITIVE_PARAMETERS = []
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "routers:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,6 +237,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+
+# Bounded input (hotspot/bodylimit.py, hotspot/inputs.py): a request body larger than this
+# is refused with 413 before any of it is read, before authentication; Django's own limit
+# on reading a body is the same. JSON deeper than JSON_MAX_DEPTH is refused with 400.
+REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+JSON_MAX_DEPTH = envint("JSON_MAX_DEPTH", 16)
+
+# Outbound policy (hotspot/outbound.py): router hosts and RADIUS agent URLs on loopback,
+# link-local, unspecified, multicast or reserved addresses are refused unless listed here
+# (networks, comma-separated). The installation's own database and Redis are always refused.
+# Default: none; with DEBUG on, and under `make run` (scripts/run_all.py), loopback, for the
+# simulated router of the README's demo.
+OUTBOUND_ALLOW_NETWORKS = [
+    n.strip() for n in os.environ.get(
+        "OUTBOUND_ALLOW_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else "").split(",")
+    if n.strip()
+]
+for _network in OUTBOUND_ALLOW_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"OUTBOUND_ALLOW_NETWORKS: {_network!r} is not a network like 127.0.0.0/8"
+        ) from None
 
 # Router onboarding and probing (seed 000: every 10 s, up to 60 attempts).
 PROBE_INTERVAL_SECONDS = envfloat("PROBE_INTERVAL_SECONDS", 10)
@@ -198,7 +277,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {"django.channels.server": {"level": "WARNING"},
+                # accounts.signals logs failed logins and lockouts in the product's words
+                # (user name and address; never the password); axes' own lines repeat them.
+                "axes": {"level": "ERROR"}},
 }
 
 # --- Vouchers and RADIUS (vouchers/, radius/) -------------------------------------------

@@ -3,10 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.forms import LoginForm
+from accounts.views import PasswordChangeView
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="routers:list", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("admin/", admin.site.urls),
     path("admin/rq/", include("django_rq.urls")),
     path("", include("routers.urls")),

@@ -9,11 +9,22 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from hotspot.inputs import text_problem
 from provisioning import ranges
 from provisioning.services.plan import is_tag
 
 LOGIN_METHODS = ("mac", "http-chap", "http-pap", "https", "cookie", "trial")
 PPP_AUTH = ("pap", "chap", "mschap1", "mschap2")
+# A field's messages beyond this many are summed up in one ("and 12 more"): a form with
+# thousands of bad entries gets a readable answer, built in linear time.
+MAX_MESSAGES_PER_FIELD = 10
+# The keys the services form and its JSON endpoint read (per-interface keys are
+# hotspot_gateway_<interface> and hotspot_pool_<interface>, or hotspot_networks in JSON).
+FIELDS = ("enable_hotspot", "enable_pppoe", "enable_radius", "hotspot_interfaces",
+          "pppoe_interfaces", "hotspot_networks", "portal_title", "login_methods",
+          "login_method", "dns_name", "pppoe_service_name", "pppoe_local_address",
+          "pppoe_ip_pool", "pppoe_pool", "pppoe_authentication", "radius_server",
+          "radius_for_hotspot", "radius_for_pppoe", "radius_choices_sent")
 DNS_RE = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
 
@@ -39,8 +50,20 @@ class Input:
             values = self.data.getlist(key)
         else:
             values = self.data.get(key) or []
-            values = [values] if isinstance(values, str) else list(values)
+            values = [values] if isinstance(values, str) else (
+                list(values) if isinstance(values, list) else [])
         return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+    def text_problems(self):
+        """(key, problem) for every submitted text holding a refused character."""
+        if hasattr(self.data, "lists"):
+            pairs = ((k, v) for k, values in self.data.lists() for v in (k, *values))
+        else:  # JSON: read_json already refused these; kept for direct callers
+            pairs = ((k, v) for k, v in self.data.items() for v in (k, v) if isinstance(v, str))
+        for key, value in pairs:
+            problem = text_problem(value)
+            if problem:
+                yield key, problem
 
     def network(self, iface: str, field: str) -> str:
         nested = self.data.get("hotspot_networks")
@@ -54,12 +77,22 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
     """(choices, errors) for the submitted services on a router with `facts`."""
     src = Input(data)
     errors: dict[str, list[str]] = {}
+    dropped: dict[str, int] = {}
 
     def err(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+        messages = errors.setdefault(field, [])
+        if len(messages) < MAX_MESSAGES_PER_FIELD:
+            messages.append(message)
+        else:
+            dropped[field] = dropped.get(field, 0) + 1
+
+    for field, problem in src.text_problems():
+        err(field if not text_problem(field) else "__all__", problem)
+    if errors:
+        return {}, errors
 
     known = {i["name"] for i in facts.get("interfaces", [])}
-    existing = _existing_ranges(facts)
+    existing = ranges.RangeIndex(_existing_ranges(facts))
     claimed: list[tuple[ranges.Range, str]] = []  # ranges chosen in this form
     choices: dict = {"hotspot": None, "pppoe": None, "radius": None}
     enable_hotspot, enable_pppoe = src.flag("enable_hotspot"), src.flag("enable_pppoe")
@@ -72,17 +105,25 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
         for other, owner in claimed:
             if ranges.overlaps(r, other):
                 err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} ({owner}).")
-        for other, owner in existing:
-            if ranges.overlaps(r, other):
-                err(field, f"{r[0]}-{r[1]} overlaps the router's existing pool {owner}.")
+        found = existing.overlapping(r)
+        if found is not None:
+            err(field, f"{r[0]}-{r[1]} overlaps the router's existing pool {found[1]}.")
         claimed.append((r, field))
 
     hs_ifaces = src.items("hotspot_interfaces") if enable_hotspot else []
     pp_ifaces = src.items("pppoe_interfaces") if enable_pppoe else []
     for field, names in (("hotspot_interfaces", hs_ifaces), ("pppoe_interfaces", pp_ifaces)):
+        seen: set[str] = set()
         for name in names:
-            if name not in known:
+            if name in seen:
+                err(field, f"{name} is listed more than once.")
+            elif name not in known:
                 err(field, f"The router has no interface {name!r}.")
+            seen.add(name)
+    if errors:
+        # Unknown or repeated interfaces: nothing below would mean anything (and each
+        # interface's checks must run once per interface, not once per submitted entry).
+        return {}, _summed(errors, dropped)
     if enable_hotspot and not hs_ifaces:
         err("hotspot_interfaces", "Choose at least one interface for the hotspot.")
     if enable_pppoe and not pp_ifaces:
@@ -97,7 +138,13 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
         choices["pppoe"] = _pppoe(src, pp_ifaces, err, check_range)
     if src.flag("enable_radius"):
         choices["radius"] = _radius(src, radius_servers, enable_hotspot, enable_pppoe, err)
-    return (choices, {}) if not errors else ({}, errors)
+    return (choices, {}) if not errors else ({}, _summed(errors, dropped))
+
+
+def _summed(errors: dict[str, list[str]], dropped: dict[str, int]) -> dict[str, list[str]]:
+    for field, count in dropped.items():
+        errors[field].append(f"... and {count} more.")
+    return errors
 
 
 def _hotspot(src, names, known, facts, err, check_range) -> dict:
@@ -175,6 +222,10 @@ def _radius(src, servers, hotspot, pppoe, err) -> dict | None:
     if server is None:
         err("radius_server", "Choose one of your active RADIUS servers.")
         return None
+    for label, port in (("auth", server.auth_port), ("accounting", server.acct_port)):
+        if not 1 <= port <= 65535:
+            err("radius_server", f"{server.name} has {label} port {port}; edit the server: "
+                                 "a port is a number from 1 to 65535.")
     try:
         ipaddress.IPv4Address(server.host)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 
 Range = tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]
@@ -62,3 +63,29 @@ def router_pool_ranges(ranges_text: str) -> list[Range]:
         except ValueError:
             continue
     return out
+
+
+class RangeIndex:
+    """Ranges with owners, asked "what overlaps this range?" in O(log n) per question.
+
+    Sorted by start, with the running maximum of ends: among the ranges starting at or
+    before r's end, the one reaching furthest overlaps r exactly when it reaches r's start.
+    """
+
+    def __init__(self, ranges_with_owners):
+        items = sorted(ranges_with_owners, key=lambda item: item[0][0])
+        self._starts = [r[0] for r, _ in items]
+        self._reach = []  # (furthest end so far, its range, its owner)
+        best = None
+        for r, owner in items:
+            if best is None or r[1] > best[0]:
+                best = (r[1], r, owner)
+            self._reach.append(best)
+
+    def overlapping(self, r: Range):
+        """(range, owner) of one range that overlaps `r`, or None."""
+        index = bisect.bisect_right(self._starts, r[1])
+        if index == 0:
+            return None
+        end, other, owner = self._reach[index - 1]
+        return (other, owner) if end >= r[0] else None

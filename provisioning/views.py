@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from hotspot.inputs import JSONRefused, read_json_object
 from provisioning.models import Deployment
 from provisioning.services import compare, sealing
 from provisioning.services import deploy as deploying
@@ -210,11 +209,9 @@ def api_interfaces(request, pk):
 def api_generate(request, pk):
     router = org_router(request, pk)
     try:
-        data = json.loads(request.body or b"{}")
-        assert isinstance(data, dict)
-    except (ValueError, AssertionError):
-        return JsonResponse({"success": False, "errors": {"__all__": ["Send a JSON object."]}},
-                            status=400)
+        data = read_json_object(request)
+    except JSONRefused as exc:
+        return JsonResponse({"success": False, "errors": exc.errors()}, status=400)
     if router.status not in CAN_CONFIGURE:
         return JsonResponse({"success": False, "error": "The router is not online."},
                             status=409)

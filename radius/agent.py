@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hmac
-import json
 import logging
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from hotspot import inputs
 from radius import attributes, services
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,9 @@ def _refuse(message: str, status: int = 400) -> JsonResponse:
 
 def _body(request):
     try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        raise attributes.PayloadError("body is not JSON") from None
+        return inputs.read_json(request, default=b"null")
+    except inputs.JSONRefused as exc:
+        raise attributes.PayloadError(exc.message) from None
 
 
 def _usernames(request) -> list[str]:

@@ -102,6 +102,27 @@ def clean_batch(body) -> list[dict]:
     return cleaned
 
 
+# FreeRADIUS's nas columns (its SQLite schema's sizes; the secret: what the form accepts).
+NAS_LIMITS = {"nasname": 128, "shortname": 32, "type": 30, "secret": 128}
+
+
+def clean_nas(clients) -> list[dict]:
+    """Validate NAS rows for a scope: text of bounded length, "type" optional."""
+    if not isinstance(clients, list) or len(clients) > MAX_USERS_PER_REQUEST:
+        raise PayloadError(f"nas must be a list of at most {MAX_USERS_PER_REQUEST} clients")
+    cleaned = []
+    for index, client in enumerate(clients):
+        if not isinstance(client, dict):
+            raise PayloadError(f"nas[{index}] must be an object")
+        try:
+            row = {key: _text(client, key, required=key != "type", limit=limit)
+                   for key, limit in NAS_LIMITS.items()}
+        except PayloadError as exc:
+            raise PayloadError(f"nas[{index}]: {exc}") from None
+        cleaned.append({**row, "type": row["type"] or "other"})
+    return cleaned
+
+
 def rows_for(user: dict) -> dict:
     """The radcheck, radreply and radusergroup rows for one cleaned voucher."""
     check, reply, groups = _shared_rows(

@@ -6,9 +6,15 @@ One persistent connection per client (keep-alive): a sync of 100,000 vouchers ma
 
 from __future__ import annotations
 
+import http
 import http.client
 import json
 from urllib.parse import urlencode, urlsplit
+
+from hotspot import outbound
+
+# An agent's answer for 250 vouchers read back is about 100 KB; more is not an agent.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 class AgentError(Exception):
@@ -18,6 +24,18 @@ class AgentError(Exception):
         super().__init__(message)
         self.transient = transient
         self.status = status
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
+
+
+def _policed_connection(address, timeout=None, source_address=None):
+    """http.client's connection factory, through the outbound policy."""
+    return outbound.create_connection(address[0], address[1], timeout)
 
 
 class AgentClient:
@@ -54,6 +72,8 @@ class AgentClient:
                 else http.client.HTTPConnection
             )
             self._conn = kind(self.netloc, timeout=self.timeout)
+            # Every connection goes through the outbound policy (hotspot/outbound.py).
+            self._conn._create_connection = _policed_connection
         return self._conn
 
     def request(self, method: str, path: str, body=None, query: list | None = None) -> dict:
@@ -68,28 +88,51 @@ class AgentClient:
             conn = self._connection()
             conn.request(method, url, body=data, headers=headers)
             response = conn.getresponse()
-            raw = response.read()
+            raw = response.read(MAX_ANSWER_BYTES + 1)
+            if len(raw) > MAX_ANSWER_BYTES:
+                self.close()
+                raise AgentError(f"agent at {self.scheme}://{self.netloc} answered more than "
+                                 f"{MAX_ANSWER_BYTES // 2**20} MiB", transient=False)
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
+        except outbound.OutboundRefused as exc:
+            self.close()
+            raise AgentError(f"agent URL refused: {exc}", transient=False) from None
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             raise AgentError(
                 f"agent unreachable at {self.scheme}://{self.netloc}: {exc or type(exc).__name__}",
                 transient=True,
             ) from None
-        return self._parse(response.status, raw)
+        return self._parse(response, raw)
 
-    def _parse(self, status: int, raw: bytes) -> dict:
+    def _parse(self, response, raw: bytes) -> dict:
+        """The agent's JSON answer; errors name the cause, never quote a foreign body.
+
+        A URL that is not an agent (a web server's 403 page, another internal service)
+        must not have its answer shown to the operator: only the agent's own error
+        messages (a JSON {"success": false, "errors": [...]}) are repeated.
+        """
+        status = response.status
         try:
             payload = json.loads(raw or b"{}")
         except ValueError:
-            payload = {"errors": [raw[:200].decode(errors="replace")]}
+            payload = None
         if status >= 400:
-            errors = payload.get("errors") or [payload.get("error") or ""]
-            raise AgentError(
-                f"agent answered {status}: {'; '.join(map(str, errors))[:500]}",
-                transient=status >= 500 or status == 429, status=status,
-            )
+            transient = status >= 500 or status == 429
+            agent = isinstance(payload, dict) and payload.get("success") is False
+            errors = payload.get("errors") if agent else None
+            if isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
+                cause = "; ".join(errors)[:300]
+            else:
+                kind = (response.getheader("Content-Type") or "no content type").split(";")[0]
+                cause = f"{_phrase(status)} ({kind[:60]}, not an answer of the agent API)"
+            raise AgentError(f"agent answered {status}: {cause}", transient=transient,
+                             status=status)
+        if not isinstance(payload, dict):
+            raise AgentError(f"agent at {self.scheme}://{self.netloc} answered {status} "
+                             "without a JSON object: is the URL the agent API's?",
+                             transient=False, status=status)
         return payload
 
     def push_users(self, users: list[dict], *, read_back: bool = False) -> dict:

@@ -1,17 +1,25 @@
 from django import forms
 
+from hotspot import outbound
+from hotspot.inputs import CleanTextMixin
 from radius.models import RadiusServer
 
 
-class RadiusServerForm(forms.ModelForm):
+def port_field(label: str, initial: int) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=65535, initial=initial)
+
+
+class RadiusServerForm(CleanTextMixin, forms.ModelForm):
     """Secrets are write-only: never rendered back; left blank on edit, they are kept."""
 
     agent_url = forms.URLField(
         label="Agent API base URL", max_length=300, assume_scheme="http",
         help_text="e.g. http://10.0.0.5:8000/radius/agent/",
     )
+    auth_port = port_field("Auth port", 1812)
+    acct_port = port_field("Acct port", 1813)
     nas_secret = forms.CharField(
-        label="NAS shared secret", required=False, strip=True,
+        label="NAS shared secret", required=False, strip=True, max_length=128,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
     agent_token = forms.CharField(
@@ -29,6 +37,13 @@ class RadiusServerForm(forms.ModelForm):
         if self.instance.pk:
             for name in ("nas_secret", "agent_token"):
                 self.fields[name].help_text = "Set. Leave blank to keep it."
+
+    def clean_agent_url(self):
+        url = self.cleaned_data["agent_url"]
+        problem = outbound.url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
     def clean(self):
         data = super().clean()

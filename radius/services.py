@@ -147,8 +147,8 @@ def replace_nas(scope: str, clients: list[dict]) -> int:
     """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`."""
     description = NAS_SCOPE_PREFIX + scope
     rows = [
-        (c["nasname"], c["shortname"], c.get("type") or "other", c["secret"], description)
-        for c in clients
+        (c["nasname"], c["shortname"], c["type"], c["secret"], description)
+        for c in attributes.clean_nas(clients)
     ]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         cursor.execute("DELETE FROM nas WHERE description = %s", [description])

@@ -1,11 +1,10 @@
 """JSON endpoints of seed 000 (stages 1-2), for logged-in operators."""
 
-import json
-
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
+from hotspot.inputs import JSONRefused, read_json_object
 from routers.forms import RouterForm
 from routers.models import Router
 from routers.services import onboarding
@@ -33,19 +32,12 @@ def bad_request(errors: dict) -> JsonResponse:
     return JsonResponse({"success": False, "errors": errors}, status=400)
 
 
-def read_json(request) -> dict | None:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 @require_POST
 def create_with_config(request):
-    data = read_json(request)
-    if data is None:
-        return bad_request({"__all__": ["Send a JSON object."]})
+    try:
+        data = read_json_object(request)
+    except JSONRefused as exc:
+        return bad_request(exc.errors())
     form = RouterForm(data, organization=request.organization)
     if not form.is_valid():
         return bad_request({k: [str(m) for m in v] for k, v in form.errors.items()})

@@ -1,10 +1,12 @@
 from django import forms
 
+from hotspot import outbound
+from hotspot.inputs import CleanTextMixin
 from routers.models import Router
 from routers.services import naming
 
 
-class RouterForm(forms.Form):
+class RouterForm(CleanTextMixin, forms.Form):
     """Stage 1: the router's identity and how the server reaches it."""
 
     name = forms.CharField(
@@ -36,3 +38,13 @@ class RouterForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return host
+
+    def clean(self):
+        data = super().clean()
+        host = data.get("host")
+        if host and "api_port" not in self.errors:
+            port = data.get("api_port") or (8729 if data.get("use_tls") else 8728)
+            problem = outbound.host_problem(host, port)
+            if problem:
+                self.add_error("host", problem)
+        return data

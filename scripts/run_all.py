@@ -10,6 +10,10 @@ PY = sys.executable
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
+# A single-machine run allows loopback routers and agents (the README's demo: a simulated
+# router on 127.0.0.1). Set OUTBOUND_ALLOW_NETWORKS (even empty) to decide otherwise.
+os.environ.setdefault("OUTBOUND_ALLOW_NETWORKS", "127.0.0.0/8,::1/128")
+
 PROCESSES = {
     "web": [PY, "-m", "daphne", "-b", HOST, "-p", PORT, "hotspot.asgi:application"],
     "worker": [PY, "manage.py", "worker"],

@@ -1,13 +1,14 @@
 from django import forms
 from django.conf import settings
 
+from hotspot.inputs import CleanTextMixin
 from radius.models import RadiusServer
 from routers.models import Router
 from vouchers.models import Voucher, VoucherProfile
 from vouchers.services.generate import ALPHABETS, MAX_CODE_LENGTH, MIN_CODE_LENGTH
 
 
-class VoucherProfileForm(forms.ModelForm):
+class VoucherProfileForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = VoucherProfile
         fields = ["name", "time_limit", "data_limit", "rate_limit_up", "rate_limit_down",
@@ -38,7 +39,7 @@ class VoucherProfileForm(forms.ModelForm):
         return super().save(commit)
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(CleanTextMixin, forms.Form):
     """What generate_batch needs; choices limited to the operator's organization."""
 
     profile = forms.ModelChoiceField(queryset=VoucherProfile.objects.none())
@@ -76,7 +77,7 @@ class GenerateForm(forms.Form):
         return count
 
 
-class VoucherFilterForm(forms.Form):
+class VoucherFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(required=False, label="Code")
     state = forms.ChoiceField(required=False, choices=[("", "Any")] + Voucher.State.choices)
     sync = forms.ChoiceField(required=False, label="Sync status",

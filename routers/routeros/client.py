@@ -23,7 +23,10 @@ from typing import Any
 from routeros_api import api_communicator, api_socket, base_api, exceptions
 from routeros_api.api import RouterOsApi
 
+from hotspot import outbound
+
 from .errors import (
+    RouterAddressRefused,
     RouterAuthFailed,
     RouterCommandError,
     RouterConnectionLost,
@@ -112,7 +115,7 @@ class RouterOSClient:
 
     def __init__(self, host: str, port: int | None = None, username: str = "admin",
                  password: str = "", use_tls: bool = False, timeout: float = 10.0,
-                 command_timeout: float | None = None) -> None:
+                 command_timeout: float | None = None, *, outbound_policy: bool = True) -> None:
         self.host = host
         self.port = port or (8729 if use_tls else 8728)
         self.username = username
@@ -120,6 +123,9 @@ class RouterOSClient:
         self.use_tls = use_tls
         self.timeout = timeout
         self.command_timeout = command_timeout or timeout
+        # hotspot.outbound: refuse loopback, link-local and the installation's own services
+        # (off only for tools whose user names the address on the command line).
+        self.outbound_policy = outbound_policy
         self._sock: _DeadlineSocket | None = None
         self._conn: _Connection | None = None
         self._api: RouterOsApi | None = None
@@ -172,7 +178,13 @@ class RouterOSClient:
     def _open_socket(self, deadline: float) -> socket.socket:
         remaining = max(deadline - time.monotonic(), 0.001)
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=remaining)
+            if self.outbound_policy:
+                sock = outbound.create_connection(self.host, self.port, timeout=remaining)
+            else:
+                sock = socket.create_connection((self.host, self.port), timeout=remaining)
+        except outbound.OutboundRefused as exc:
+            raise RouterAddressRefused(f"{self.host}:{self.port} refused: {exc}", self.host,
+                                       self.port) from None
         except OSError as exc:
             raise RouterUnreachable(_unreachable_reason(exc), self.host, self.port) from None
         api_socket.set_keepalive(sock, after_idle_sec=10)

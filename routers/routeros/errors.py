@@ -37,6 +37,10 @@ class RouterUnreachable(RouterOSError):
                          host, port)
 
 
+class RouterAddressRefused(RouterOSError):
+    """The product's outbound policy forbids this address (hotspot/outbound.py)."""
+
+
 class RouterTimeout(RouterOSError):
     """Logged in, but a command got no complete answer in time."""
 

@@ -91,6 +91,7 @@ def server_env() -> dict[str, str]:
         "PROBE_INTERVAL_SECONDS": "0.5",
         "ROUTER_CONNECT_TIMEOUT": "2",
         "LOG_LEVEL": "WARNING",
+        "OUTBOUND_ALLOW_NETWORKS": "127.0.0.0/8",  # the simulated routers
         "PYTHONUNBUFFERED": "1",
     }
 

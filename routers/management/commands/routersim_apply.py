@@ -28,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"{script} does not exist")
         name = "hotspot-apply.rsc"
         try:
-            with RouterOSClient(host, port, user, password, timeout=10) as api:
+            # The person at the terminal names the router: no outbound policy here.
+            with RouterOSClient(host, port, user, password, timeout=10,
+                                outbound_policy=False) as api:
                 for old in api.print("/file", name=name):
                     api.remove("/file", old[".id"])
                 api.add("/file", name=name, contents=script.read_text())
