@@ -166,13 +166,11 @@ def check_one(target: Target, timeout: float) -> tuple[int, tuple]:
     client = client_for(target, "drift", timeout)
     try:
         client.connect(deadline)
-        menus = {}
-        for path in target.paths:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return target.router_id, (None, f"no full answer within {timeout:g} s")
-            client.command_timeout = remaining
-            menus[path] = client.print(path)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return target.router_id, (None, f"no full answer within {timeout:g} s")
+        client.command_timeout = remaining
+        menus = client.print_many(target.paths)  # one pipelined exchange
     except RouterOSError as exc:
         return target.router_id, (None, exc.message)
     except OSError as exc:  # anything the socket layer raised past the client's own mapping

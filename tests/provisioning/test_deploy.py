@@ -133,3 +133,24 @@ def test_the_deploy_endpoint_returns_at_once_and_never_takes_commands(alice_clie
     dep = Deployment.objects.get()
     assert dep.status == "pending"
     assert sim.items("/ip/hotspot") == []  # nothing happens until a worker runs it
+
+
+def test_a_hand_made_rule_whose_comment_begins_with_hotspot_survives_everything(acme,
+                                                                             routersim):
+    """Only the whole tag (`hotspot:` and six hex digits) marks the product's items."""
+    sim = routersim()
+    mine = dict(chain="srcnat", action="masquerade", comment="hotspot: lobby printer",
+                **{"src-address": "192.168.77.0/24"})
+    sim.add("/ip/firewall/nat", **mine)
+    router = online_router(acme, sim)
+
+    def survives():
+        rows = [r for r in sim.items("/ip/firewall/nat") if r.get("comment") == mine["comment"]]
+        return len(rows) == 1 and rows[0]["src-address"] == "192.168.77.0/24"
+
+    generate(router, {**HOTSPOT, **PPPOE})
+    assert deploy(router).status == "completed" and survives()
+    assert deploy(router).status == "completed" and survives()  # redeploy, same config
+    generate(router, {**HOTSPOT, "portal_title": "Changed"})
+    assert deploy(router).status == "completed" and survives()  # redeploy, changed config
+    assert deploy(router, kind=Deployment.Kind.REMOVE).status == "completed" and survives()
