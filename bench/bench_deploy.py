@@ -1,8 +1,10 @@
 """Benchmark: Deploy -> completed for the hotspot + PPPoE + RADIUS plan, with API latency.
 
-A simulated router adds 20 ms before every reply (a router across a WAN); the
+A simulated router adds 0, 20, 200 and 500 ms before every reply (a router across a
+WAN, 4G or satellite; the delay applies per command, pipelined commands overlap); the
 deployment runs as the real job in a real RQ worker. Reports wall time from
-start_deploy() to `completed` and the number of API round trips. Uses a scratch
+start_deploy() to `completed`, the API round trips (a pipelined batch of reads is one)
+and the commands sent. Then discovery (stage 3's read of the router). Uses a scratch
 database it creates and drops.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
@@ -40,14 +42,18 @@ def main() -> None:
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_deploy_scratch"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        rows = [run(latency) for latency in (0.0, 0.020)]
+        rows = [run(latency) for latency in LATENCIES]
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"\nDeploy benchmark ({machine()})")
     print(f"{'latency/command':>16} | {'plan steps':>10} | {'round trips':>11} | "
-          f"{'Deploy -> completed':>20}")
-    for latency, steps, trips, seconds in rows:
-        print(f"{latency * 1000:>13.0f} ms | {steps:>10} | {trips:>11} | {seconds:>18.2f} s")
+          f"{'Deploy -> completed':>20} | {'discovery':>10}")
+    for latency, steps, trips, seconds, discovery in rows:
+        print(f"{latency * 1000:>13.0f} ms | {steps:>10} | {trips:>11} | {seconds:>18.2f} s "
+              f"| {discovery:>8.2f} s")
+
+
+LATENCIES = (0.0, 0.020, 0.200, 0.500)
 
 
 def run(latency: float):
@@ -90,8 +96,13 @@ def run(latency: float):
     seconds = time.perf_counter() - started
     dep = Deployment.objects.get(pk=dep.pk)
     assert dep.status == "completed", dep.error
+    from routers.services.discovery import discover
+
+    started = time.perf_counter()
+    discover(router, refresh=True)
+    discovery = time.perf_counter() - started
     sim.close()
-    return latency, len(config.plan["steps"]), dep.round_trips, seconds
+    return latency, len(config.plan["steps"]), dep.round_trips, seconds, discovery
 
 
 if __name__ == "__main__":
