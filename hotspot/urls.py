@@ -11,11 +11,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
-    path("admin/", admin.site.urls),
+    # Before admin/: the admin's catch-all would answer 404 for the queue dashboard.
     path("admin/rq/", include("django_rq.urls")),
+    path("admin/", admin.site.urls),
     path("", include("routers.urls")),
     path("", include("provisioning.urls")),
     path("", include("vouchers.urls")),
     path("", include("radius.urls")),
     path("", include("fleet.urls")),
+    path("", include("background.urls")),
 ]
