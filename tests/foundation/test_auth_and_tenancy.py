@@ -88,7 +88,7 @@ async def test_it_refuses_a_websocket_for_another_organizations_router(bob, make
                                   "radius/radiusserver", "vouchers/voucherprofile",
                                   "vouchers/voucherbatch", "vouchers/voucher",
                                   "accounts/organization", "accounts/operator",
-                                  "fleet/importrun", "fleet/importedpool"])
+                                  "fleet/importrun", "fleet/importedpool", "background/job"])
 def test_the_admin_lists_every_model(db, client, user_model, path):
     admin = user_model.objects.create_superuser("root", password="root-pass-123")
     client.force_login(admin)
