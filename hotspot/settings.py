@@ -202,11 +202,8 @@ if RADIUS_DATABASE_URL:
     DATABASES["radius"] = dj_database_url.parse(RADIUS_DATABASE_URL, conn_max_age=0)
 RADIUS_DATABASE = "radius" if RADIUS_DATABASE_URL else "default"
 DATABASE_ROUTERS = ["radius.dbrouter.RadiusRouter"]
-# The Bearer token this installation's agent API accepts (RadiusServer.agent_token on the
-# sending side must equal it).
-RADIUS_AGENT_TOKEN = envsecret(
-    "RADIUS_AGENT_TOKEN", "radius_agent_token", lambda: secrets.token_urlsafe(32)
-)
+# The agent API has no installation-wide token: each RADIUS server has its own token and
+# scope (radius.scopes; a separate agent learns them with manage.py radius_agent_scope).
 RADIUS_AGENT_TIMEOUT = envfloat("RADIUS_AGENT_TIMEOUT", 15)
 RADIUS_SYNC_ATTEMPTS = envint("RADIUS_SYNC_ATTEMPTS", 3)
 # Backoff between attempts of one chunk: this, then twice this (seconds).

@@ -115,5 +115,6 @@ class AgentClient:
         query = [("username", u) for u in usernames]
         return self.request("GET", "usage/", query=query)["usage"]
 
-    def replace_nas(self, scope: str, clients: list[dict]) -> dict:
-        return self.request("PUT", "nas/", {"scope": scope, "nas": clients})
+    def replace_nas(self, clients: list[dict]) -> dict:
+        """Make the NAS rows of this token's scope exactly `clients`."""
+        return self.request("PUT", "nas/", {"nas": clients})

@@ -192,7 +192,21 @@ SQLITE = [
     "CREATE INDEX IF NOT EXISTS nas_nasname ON nas (nasname)",
 ]
 
+# Ours, beside FreeRADIUS's tables (FreeRADIUS never reads them): which agent scope wrote
+# each username. A username belongs to the first scope that writes it, for good (its
+# accounting history stays that scope's after the user is removed).
+AGENT_POSTGRESQL = [
+    "CREATE TABLE IF NOT EXISTS radowner (username text PRIMARY KEY, scope text NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
+]
+AGENT_SQLITE = [
+    "CREATE TABLE IF NOT EXISTS radowner (username varchar(64) PRIMARY KEY,"
+    " scope varchar(40) NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
+]
+
 TABLES = [
+    "radowner",
     "radacct", "radcheck", "radgroupcheck", "radgroupreply", "radreply", "radusergroup",
     "radpostauth", "nas", "nasreload",
 ]
@@ -201,6 +215,14 @@ TABLES = [
 def create(connection) -> None:
     """Create the FreeRADIUS tables on `connection` (a Django connection)."""
     statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def create_agent_tables(connection) -> None:
+    """The agent's own tables (radowner) on `connection`."""
+    statements = AGENT_POSTGRESQL if connection.vendor == "postgresql" else AGENT_SQLITE
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

@@ -3,6 +3,11 @@
 Every write is idempotent: a user's rows are deleted by username and inserted again
 in one transaction, so resending a batch never duplicates rows (the standard schema
 has no unique key to upsert on). PostgreSQL gets COPY; SQLite gets executemany.
+
+Everything is scoped: `scope` is the agent scope of the token that asked (one RADIUS
+server). A username belongs to the first scope that writes it (table radowner); reads
+see only the scope's own users, and a write touching another scope's username is
+refused whole (ScopeConflict), nothing written.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from radius import attributes
 
 USER_TABLES = ("radcheck", "radreply", "radusergroup")
 NAS_SCOPE_PREFIX = "hotspot:"
+
+
+class ScopeConflict(Exception):
+    """A write names something another scope owns; nothing was written."""
 
 
 def _alias() -> str:
@@ -63,7 +72,35 @@ def _delete_users(cursor, usernames: list[str]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)
 
 
-def write_users(users: list[dict]) -> int:
+def _claim(cursor, scope: str, usernames: list[str]) -> None:
+    """Make these usernames the scope's, unless another scope has any of them (refused)."""
+    if not usernames:
+        return
+    match, params = _in(cursor, usernames)
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(
+            "INSERT INTO radowner (username, scope) SELECT unnest(%s::text[]), %s"
+            " ON CONFLICT (username) DO NOTHING", [list(usernames), scope])
+    else:
+        cursor.executemany("INSERT OR IGNORE INTO radowner (username, scope) VALUES (%s, %s)",
+                           [(name, scope) for name in usernames])
+    cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND scope <> %s"
+                   " ORDER BY username", [*params, scope])
+    taken = [row[0] for row in cursor.fetchall()]
+    if taken:
+        raise ScopeConflict(
+            f"{len(taken)} username(s) belong to another RADIUS server: {', '.join(taken[:5])}")
+
+
+def _own(cursor, scope: str, usernames: list[str]) -> list[str]:
+    """Those of these usernames the scope owns."""
+    match, params = _in(cursor, usernames)
+    cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND scope = %s",
+                   [*params, scope])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def write_users(scope: str, users: list[dict]) -> int:
     """Replace the rows of these cleaned vouchers (radius.attributes.clean_batch)."""
     check, reply, groups = [], [], []
     for user in users:
@@ -74,6 +111,7 @@ def write_users(users: list[dict]) -> int:
         groups += [(name, *row) for row in rows["groups"]]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
+        _claim(cursor, scope, [u["username"] for u in users])
         _delete_users(cursor, [u["username"] for u in users])
         _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
         _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
@@ -81,27 +119,42 @@ def write_users(users: list[dict]) -> int:
     return len(users)
 
 
-def delete_users(usernames: list[str]) -> int:
-    """Remove users from RADIUS; returns how many were there."""
+def delete_users(scope: str, usernames: list[str]) -> int:
+    """Remove the scope's users from RADIUS; returns how many were there.
+
+    Rows no scope owns yet (written before scopes existed) are claimed, then removed; a
+    name another scope owns refuses the whole request, nothing removed."""
     if not usernames:
         return 0
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
         match, params = _in(cursor, usernames)
+        cursor.execute(
+            f"SELECT DISTINCT username FROM radcheck WHERE username {match}"
+            f" UNION SELECT username FROM radreply WHERE username {match}"
+            f" UNION SELECT username FROM radusergroup WHERE username {match}", params * 3)
+        present = [row[0] for row in cursor.fetchall()]
+        _claim(cursor, scope, present)
+        if not present:
+            return 0
         cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username {match}",
                        params)
-        present = cursor.fetchone()[0]
-        _delete_users(cursor, usernames)
-    return present
+        count = cursor.fetchone()[0]
+        _delete_users(cursor, present)
+    return count
 
 
-def read_users(usernames: list[str]) -> dict[str, dict]:
-    """The rows of these users, as radius.attributes.rows_for shapes them; absent users omitted."""
+def read_users(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """The rows of the scope's users among these, as radius.attributes.rows_for shapes them;
+    absent users, and users of other scopes, are omitted."""
     found: dict[str, dict] = defaultdict(lambda: {"check": [], "reply": [], "groups": []})
     if not usernames:
         return {}
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
         match, params = _in(cursor, usernames)
         # One statement for the three tables: one round trip and one plan per read-back.
         cursor.execute(
@@ -121,11 +174,15 @@ def read_users(usernames: list[str]) -> dict[str, dict]:
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
 
 
-def read_usage(usernames: list[str]) -> dict[str, dict]:
-    """Accounting per user from radacct: sessions, open sessions, seconds, octets, first start."""
+def read_usage(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """Accounting per user of the scope from radacct: sessions, open sessions, seconds,
+    octets, first start."""
     if not usernames:
         return {}
     with connections[_alias()].cursor() as cursor:
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
         match, params = _in(cursor, usernames)
         cursor.execute(
             "SELECT username, count(*), count(*) - count(acctstoptime),"
@@ -144,13 +201,26 @@ def read_usage(usernames: list[str]) -> dict[str, dict]:
 
 
 def replace_nas(scope: str, clients: list[dict]) -> int:
-    """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`."""
+    """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`.
+
+    FreeRADIUS knows a client by its address: an address another scope's NAS row holds is
+    refused (its secret would be replaced by this one's), nothing written."""
     description = NAS_SCOPE_PREFIX + scope
     rows = [
         (c["nasname"], c["shortname"], c.get("type") or "other", c["secret"], description)
         for c in clients
     ]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        names = sorted({row[0] for row in rows})
+        if names:
+            match, params = _in(cursor, names)
+            cursor.execute(
+                f"SELECT DISTINCT nasname FROM nas WHERE nasname {match}"
+                " AND (description IS NULL OR description <> %s)", [*params, description])
+            taken = [row[0] for row in cursor.fetchall()]
+            if taken:
+                raise ScopeConflict(
+                    f"NAS address(es) held by another RADIUS server: {', '.join(taken[:5])}")
         cursor.execute("DELETE FROM nas WHERE description = %s", [description])
         _insert(cursor, "nas", ("nasname", "shortname", "type", "secret", "description"), rows)
     return len(rows)

@@ -8,10 +8,13 @@ urlpatterns = [
     path("radius/", views.server_list, name="list"),
     path("radius/new/", views.server_form, name="server-add"),
     path("radius/<int:pk>/edit/", views.server_form, name="server-edit"),
+    path("radius/<int:pk>/token/", views.token_confirm, name="token-confirm"),
+    path("radius/<int:pk>/token/rotate/", views.token_rotate, name="token-rotate"),
     # The agent API (Bearer token), deployable next to FreeRADIUS.
     path("radius/agent/users/", agent.users, name="agent-users"),
     path("radius/agent/users/delete/", agent.users_delete, name="agent-users-delete"),
     path("radius/agent/users/<str:username>/", agent.user_delete, name="agent-user-delete"),
     path("radius/agent/usage/", agent.usage, name="agent-usage"),
     path("radius/agent/nas/", agent.nas, name="agent-nas"),
+    path("radius/agent/token/", agent.token, name="agent-token"),
 ]

@@ -20,7 +20,6 @@ def radius_tables(db):
 
 @pytest.fixture
 def agent_settings(settings):
-    settings.RADIUS_AGENT_TOKEN = AGENT_TOKEN
     settings.RADIUS_SYNC_BACKOFF_SECONDS = 0.05
     return settings
 
@@ -49,7 +48,7 @@ def dead_agent_server(acme, agent_settings, radius_tables):
 
     return RadiusServer.objects.create(
         organization=acme, name="down", host="127.0.0.1", nas_secret=NAS_SECRET,
-        agent_url=f"http://127.0.0.1:{free_port()}/radius/agent/", agent_token=AGENT_TOKEN,
+        agent_url=f"http://127.0.0.1:{free_port()}/radius/agent/",
     )
 
 

@@ -20,6 +20,9 @@ def voucher(username="V1", **kw):
 
 @pytest.fixture
 def agent(client, agent_settings, radius_tables):
+    from radius.scopes import set_scope
+
+    set_scope("scope-a", AGENT_TOKEN)
     return client
 
 
@@ -114,11 +117,10 @@ def test_it_answers_a_write_with_the_rows_read_back_when_asked(agent):
 
 def test_it_replaces_a_scopes_nas_rows(agent, radius_tables):
     auth = {"Authorization": f"Bearer {AGENT_TOKEN}"}
-    body = {"scope": "server1", "nas": [{"nasname": "10.0.0.1", "shortname": "gw",
-                                         "secret": "s3cret"}]}
+    body = {"nas": [{"nasname": "10.0.0.1", "shortname": "gw", "secret": "s3cret"}]}
     for _ in range(2):
         agent.put("/radius/agent/nas/", data=json.dumps(body), content_type="application/json",
                   headers=auth)
     with radius_tables.cursor() as cursor:
-        cursor.execute("SELECT nasname, shortname, secret, type FROM nas")
-        assert cursor.fetchall() == [("10.0.0.1", "gw", "s3cret", "other")]
+        cursor.execute("SELECT nasname, shortname, secret, type, description FROM nas")
+        assert cursor.fetchall() == [("10.0.0.1", "gw", "s3cret", "other", "hotspot:scope-a")]
