@@ -205,6 +205,9 @@ DATABASE_ROUTERS = ["radius.dbrouter.RadiusRouter"]
 # The agent API has no installation-wide token: each RADIUS server has its own token and
 # scope (radius.scopes; a separate agent learns them with manage.py radius_agent_scope).
 RADIUS_AGENT_TIMEOUT = envfloat("RADIUS_AGENT_TIMEOUT", 15)
+# Seconds between a router's interim accounting updates (the deployed configuration, and
+# FreeRADIUS's reply to routers that take it from RADIUS).
+RADIUS_INTERIM_INTERVAL = envint("RADIUS_INTERIM_INTERVAL", 300)
 RADIUS_SYNC_ATTEMPTS = envint("RADIUS_SYNC_ATTEMPTS", 3)
 # Backoff between attempts of one chunk: this, then twice this (seconds).
 RADIUS_SYNC_BACKOFF_SECONDS = envfloat("RADIUS_SYNC_BACKOFF_SECONDS", 1.0)

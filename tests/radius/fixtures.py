@@ -13,7 +13,8 @@ NAS_SECRET = "nas-secret-for-tests"
 def radius_tables(db):
     """FreeRADIUS's tables, emptied: flushes between tests do not touch unmanaged tables."""
     with connection.cursor() as cursor:
-        for table in ("radcheck", "radreply", "radusergroup", "radacct", "radpostauth", "nas"):
+        for table in ("radcheck", "radreply", "radusergroup", "radacct", "radpostauth", "nas",
+                      "radowner", "radbinding"):
             cursor.execute(f"DELETE FROM {table}")  # DELETE, not TRUNCATE: SQLite too
     return connection
 
