@@ -208,6 +208,8 @@ RADIUS_AGENT_TIMEOUT = envfloat("RADIUS_AGENT_TIMEOUT", 15)
 # Seconds between a router's interim accounting updates (the deployed configuration, and
 # FreeRADIUS's reply to routers that take it from RADIUS).
 RADIUS_INTERIM_INTERVAL = envint("RADIUS_INTERIM_INTERVAL", 300)
+# The UDP port routers take Disconnect/CoA requests on (`/radius incoming`; RFC 5176: 3799).
+RADIUS_INCOMING_PORT = envint("RADIUS_INCOMING_PORT", 3799)
 RADIUS_SYNC_ATTEMPTS = envint("RADIUS_SYNC_ATTEMPTS", 3)
 # Backoff between attempts of one chunk: this, then twice this (seconds).
 RADIUS_SYNC_BACKOFF_SECONDS = envfloat("RADIUS_SYNC_BACKOFF_SECONDS", 1.0)

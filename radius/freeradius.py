@@ -235,6 +235,16 @@ hotspot_device_lock {
   }
 }
 
+# Sign every Access-Accept and -Reject with a Message-Authenticator (the server fills in
+# the value). RouterOS 7.15+ drops answers without one by default (/radius
+# require-message-auth=yes-for-request-resp, against Blast-RADIUS, CVE-2024-3596), and
+# FreeRADIUS before 3.2.5 (Debian 12 ships 3.2.1) does not add it by itself.
+hotspot_message_authenticator {
+  update reply {
+    &Message-Authenticator := 0x00
+  }
+}
+
 hotspot_device_bind {
   if (&control:Hotspot-Device-Lock && &control:Hotspot-Device-Lock != 0 && &Calling-Station-Id) {
     update control {
@@ -317,9 +327,11 @@ server hotspot {{
     update reply {{
       &Acct-Interim-Interval = {interim}
     }}
+    hotspot_message_authenticator
     sql
     Post-Auth-Type REJECT {{
       attr_filter.access_reject
+      hotspot_message_authenticator
       sql
     }}
   }}

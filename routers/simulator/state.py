@@ -92,6 +92,7 @@ class RouterState:
         self._initial_users = users if users is not None else {"admin": ""}
         self._tables: dict[str, Table] = {}
         self._singletons: dict[str, dict[str, str]] = {}
+        self.nas: Any = None  # nas.Nas once the router serves RADIUS clients (nas.for_router)
 
     # -- versions -------------------------------------------------------------
     def at_least(self, *version: int) -> bool:

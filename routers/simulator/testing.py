@@ -202,7 +202,15 @@ class RouterHandle:
     def snapshot(self) -> dict[str, Any]:
         return self._sim.call(self.router.state.snapshot)
 
+    @property
+    def nas(self):
+        """The router as a RADIUS NAS: clients log in, use, leave (routers.simulator.nas)."""
+        from .nas import NasHandle
+
+        return NasHandle(self._sim, self.router)
+
     def stop(self) -> None:
+        self.nas.close()
         self._sim.stop_router(self)
 
 
