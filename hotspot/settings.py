@@ -218,6 +218,17 @@ VOUCHER_RECONCILE_SECONDS = envint("VOUCHER_RECONCILE_SECONDS", 300)
 VOUCHER_EXPIRE_SECONDS = envint("VOUCHER_EXPIRE_SECONDS", 600)
 # Where a printed voucher's QR code sends the customer: the hotspot's login page.
 VOUCHER_LOGIN_URL = os.environ.get("VOUCHER_LOGIN_URL", "http://hotspot.lan/login")
+# Accounting: sessions online, usage, disconnects (accounting/).
+INSTALLED_APPS += ["accounting"]
+# How often each RADIUS server's accounting changes are read (keep it under the interim
+# interval: a client shows online within one).
+ACCOUNTING_PULL_SECONDS = envint("ACCOUNTING_PULL_SECONDS", 60)
+# Yesterday's daily usage is recomputed from its sessions this often (hourly).
+ACCOUNTING_ROLLUP_SECONDS = envint("ACCOUNTING_ROLLUP_SECONDS", 3600)
+# The reconciler compares open sessions with the routers' active lists this often, and
+# leaves sessions younger than the grace alone (their Start may be ahead of the router).
+ACCOUNTING_RECONCILE_SECONDS = envint("ACCOUNTING_RECONCILE_SECONDS", 300)
+ACCOUNTING_RECONCILE_GRACE_SECONDS = envint("ACCOUNTING_RECONCILE_GRACE_SECONDS", 120)
 # --- end vouchers and RADIUS --------------------------------------------------------------
 
 # Deployments: a running deployment with no progress for this long is taken as

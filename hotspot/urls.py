@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("vouchers.urls")),
     path("", include("radius.urls")),
     path("", include("fleet.urls")),
+    path("", include("accounting.urls")),
 ]

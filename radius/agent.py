@@ -174,3 +174,60 @@ def token(request):
         raise services.ScopeConflict("this token is in use")
     AgentScope.objects.filter(key=request.agent_scope).update(token_digest=digest)
     return JsonResponse({"success": True})
+
+
+MAX_ACCOUNTING_ROWS = 5000
+CAUSE_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
+
+
+def _whole(request, name: str, default: int, maximum: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 19 or int(raw) > maximum:
+        raise attributes.PayloadError(f"{name} must be a whole number from 0 to {maximum}")
+    return int(raw)
+
+
+@agent_view("GET")
+def accounting(request):
+    """GET ?after=<change number>&limit=<n>: the scope's accounting changes, in order."""
+    after = _whole(request, "after", 0, 2**63 - 1)
+    limit = _whole(request, "limit", MAX_ACCOUNTING_ROWS, MAX_ACCOUNTING_ROWS) or 1
+    return JsonResponse(services.read_accounting(request.agent_scope, after, limit))
+
+
+@agent_view("POST")
+def accounting_close(request):
+    """POST {"sessions": [acctuniqueid, ...], "cause": "Stale-Session"}: close open sessions."""
+    body = _body(request)
+    ids = body.get("sessions") if isinstance(body, dict) else None
+    cause = body.get("cause") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 64
+                                            for i in ids) or len(ids) > MAX_ACCOUNTING_ROWS:
+        raise attributes.PayloadError(
+            f'body must be {{"sessions": [up to {MAX_ACCOUNTING_ROWS} ids], "cause": "..."}}')
+    if not isinstance(cause, str) or not 0 < len(cause) <= 32 or not set(cause) <= \
+            CAUSE_RE_CHARS:
+        raise attributes.PayloadError("cause must be a word like Stale-Session")
+    return JsonResponse({"success": True,
+                         "closed": services.close_sessions(request.agent_scope, ids, cause)})
+
+
+@agent_view("GET")
+def bindings(request):
+    """GET ?username=..: the device each user is bound to."""
+    return JsonResponse({"bindings": services.read_bindings(request.agent_scope,
+                                                            _usernames(request))})
+
+
+@agent_view("POST")
+def bindings_release(request):
+    """POST {"usernames": [...]}: release their devices."""
+    body = _body(request)
+    names = body.get("usernames") if isinstance(body, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names) or \
+            len(names) > attributes.MAX_USERS_PER_REQUEST:
+        raise attributes.PayloadError('body must be {"usernames": ["..."]}')
+    return JsonResponse({"success": True,
+                         "released": services.release_bindings(request.agent_scope, names)})

@@ -118,3 +118,18 @@ class AgentClient:
     def replace_nas(self, clients: list[dict]) -> dict:
         """Make the NAS rows of this token's scope exactly `clients`."""
         return self.request("PUT", "nas/", {"nas": clients})
+
+    def read_accounting(self, after: int, limit: int = 5000) -> dict:
+        """Accounting changes after change number `after`: {rows, last, more}."""
+        return self.request("GET", "accounting/", query=[("after", after), ("limit", limit)])
+
+    def close_sessions(self, unique_ids: list[str], cause: str) -> int:
+        return self.request("POST", "accounting/close/",
+                            {"sessions": unique_ids, "cause": cause})["closed"]
+
+    def read_bindings(self, usernames: list[str]) -> dict:
+        query = [("username", u) for u in usernames]
+        return self.request("GET", "bindings/", query=query)["bindings"]
+
+    def release_bindings(self, usernames: list[str]) -> int:
+        return self.request("POST", "bindings/release/", {"usernames": usernames})["released"]

@@ -238,3 +238,93 @@ def read_nas(scope: str) -> list[dict]:
             {"nasname": n, "shortname": s, "type": t, "secret": secret}
             for n, s, t, secret in cursor.fetchall()
         ]
+
+
+ACCOUNTING_COLUMNS = (
+    "r.changeseq, r.acctuniqueid, r.acctsessionid, r.username, r.nasipaddress, r.nasportid,"
+    " r.callingstationid, r.framedipaddress, r.calledstationid, r.acctstarttime,"
+    " r.acctupdatetime, r.acctstoptime, r.acctsessiontime, r.acctinputoctets,"
+    " r.acctoutputoctets, r.acctterminatecause"
+)
+ACCOUNTING_KEYS = ("seq", "id", "session_id", "username", "nas", "nas_port", "mac", "ip",
+                   "called", "start", "update", "stop", "seconds", "in", "out", "cause")
+
+
+def _iso(value):
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def read_accounting(scope: str, after: int, limit: int) -> dict:
+    """The scope's radacct rows changed after change number `after`, in change order: every
+    Start, Interim-Update and Stop (and close) gives its row a new number, so a reader that
+    keeps the last number it saw misses nothing and reads nothing twice."""
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ACCOUNTING_COLUMNS} FROM radacct r"
+            " JOIN radowner o ON o.username = r.username AND o.scope = %s"
+            " WHERE r.changeseq > %s ORDER BY r.changeseq LIMIT %s",
+            [scope, after, limit + 1])
+        rows = cursor.fetchall()
+    more = len(rows) > limit
+    out = []
+    for row in rows[:limit]:
+        item = dict(zip(ACCOUNTING_KEYS, row, strict=True))
+        for key in ("start", "update", "stop"):
+            item[key] = _iso(item[key])
+        for key in ("seconds", "in", "out"):
+            item[key] = int(item[key] or 0)
+        for key in ("nas", "ip"):
+            item[key] = str(item[key]) if item[key] is not None else ""
+        item["cause"] = item["cause"] or ""
+        out.append(item)
+    return {"rows": out, "last": out[-1]["seq"] if out else after, "more": more}
+
+
+def close_sessions(scope: str, unique_ids: list[str], cause: str) -> int:
+    """Close the scope's open sessions among these (a router no longer lists them): stopped at
+    their last update, usage as last reported, `cause` as the termination cause. Nothing is
+    deleted. Returns how many were closed."""
+    if not unique_ids:
+        return 0
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        match, params = _in(cursor, unique_ids)
+        now = "now()" if cursor.db.vendor == "postgresql" else "CURRENT_TIMESTAMP"
+        cursor.execute(
+            f"UPDATE radacct SET acctstoptime = COALESCE(acctupdatetime, acctstarttime, {now}),"
+            f" acctterminatecause = %s WHERE acctuniqueid {match} AND acctstoptime IS NULL"
+            " AND username IN (SELECT username FROM radowner WHERE scope = %s)",
+            [cause, *params, scope])
+        return cursor.rowcount
+
+
+def read_bindings(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """The device each of the scope's users is bound to (Hotspot-Device-Lock), if any."""
+    if not usernames:
+        return {}
+    with connections[_alias()].cursor() as cursor:
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT username, callingstationid, boundat FROM radbinding"
+                       f" WHERE username {match}", params)
+        return {name: {"mac": mac, "bound_at": _iso(at)} for name, mac, at in cursor.fetchall()}
+
+
+def release_bindings(scope: str, usernames: list[str]) -> int:
+    """Unbind the scope's users from their device: the next device to log in is bound."""
+    if not usernames:
+        return 0
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT count(*) FROM radowner WHERE username {match} AND scope <> %s",
+                       [*params, scope])
+        if cursor.fetchone()[0]:
+            raise ScopeConflict("a username belongs to another RADIUS server")
+        cursor.execute(
+            f"DELETE FROM radbinding WHERE username {match}"
+            " AND username IN (SELECT username FROM radowner WHERE scope = %s)",
+            [*params, scope])
+        return cursor.rowcount

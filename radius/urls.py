@@ -17,4 +17,10 @@ urlpatterns = [
     path("radius/agent/usage/", agent.usage, name="agent-usage"),
     path("radius/agent/nas/", agent.nas, name="agent-nas"),
     path("radius/agent/token/", agent.token, name="agent-token"),
+    path("radius/agent/accounting/", agent.accounting, name="agent-accounting"),
+    path("radius/agent/accounting/close/", agent.accounting_close,
+         name="agent-accounting-close"),
+    path("radius/agent/bindings/", agent.bindings, name="agent-bindings"),
+    path("radius/agent/bindings/release/", agent.bindings_release,
+         name="agent-bindings-release"),
 ]

@@ -30,6 +30,5 @@ def reconcile_pending() -> list[int]:
 @every("VOUCHER_EXPIRE_SECONDS", 600)
 @job(queues.DEFAULT)
 def expire_vouchers() -> int:
-    for batch in lifecycle.batches_in_use():
-        lifecycle.refresh_usage(batch)
+    # First use and used-up come with accounting (accounting.services.feed); expiry is time.
     return lifecycle.expire_vouchers()

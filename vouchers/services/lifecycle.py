@@ -1,4 +1,4 @@
-"""Voucher state changes that RADIUS must follow: retry, revoke, expire, use.
+"""Voucher state changes that RADIUS must follow: retry, revoke, expire, use up.
 
 Each marks the vouchers `pending` and enqueues the batch's sync, which then adds or
 removes their RADIUS rows. Nothing else writes a voucher's state or sync status.
@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hotspot.jobs import enqueue
-from radius.client import AgentClient, AgentError
-from vouchers.models import Voucher, VoucherBatch, VoucherProfile
+from vouchers.models import Voucher, VoucherBatch
 
 Status = Voucher.SyncStatus
 State = Voucher.State
@@ -92,51 +90,12 @@ def reconcile_pending(older_than: dt.timedelta = dt.timedelta(minutes=1)) -> lis
     return batch_ids
 
 
-def _usage_changes(voucher: Voucher, profile: VoucherProfile, usage: dict) -> dict:
-    changes: dict = {}
-    if usage["sessions"] and voucher.state == State.UNUSED:
-        changes["state"] = State.ACTIVE
-        first = dt.datetime.fromisoformat(usage["first_start"])
-        changes["first_used_at"] = first
-        if profile.validity == VoucherProfile.Validity.AFTER_FIRST_USE and \
-                profile.validity_seconds:
-            changes["expires_at"] = first + dt.timedelta(seconds=profile.validity_seconds)
-    time_up = profile.time_limit and usage["seconds"] >= profile.time_limit
-    data_up = profile.data_limit and usage["octets"] >= profile.data_limit
-    if (time_up or data_up) and not usage["open"]:
-        changes.update(state=State.USED_UP, radius_sync_status=Status.PENDING)
-    return changes
-
-
-def refresh_usage(batch: VoucherBatch) -> int:
-    """Read accounting for a batch's live vouchers: mark them active or used up."""
-    server = batch.target_server()
-    if server is None:
-        return 0
-    client, changed = AgentClient.for_server(server), 0
-    live = Voucher.objects.filter(batch=batch, state__in=Voucher.LIVE_STATES).order_by("pk")
-    last_id = 0
-    try:
-        while chunk := list(live.filter(pk__gt=last_id)[:250]):
-            last_id = chunk[-1].pk
-            usage = client.read_usage([v.code for v in chunk])
-            for voucher in chunk:
-                changes = _usage_changes(voucher, batch.profile, usage.get(voucher.code)
-                                         or {"sessions": 0, "open": 0, "seconds": 0,
-                                             "octets": 0})
-                if changes:
-                    changed += Voucher.objects.filter(pk=voucher.pk).update(**changes)
-                    if changes.get("radius_sync_status"):
-                        request_sync([batch.pk])
-    except AgentError:
-        return changed  # the next run tries again
-    finally:
-        client.close()
-    return changed
-
-
-def batches_in_use():
-    """Batches with vouchers whose usage may change."""
-    return VoucherBatch.objects.filter(
-        Q(vouchers__state__in=Voucher.LIVE_STATES)
-    ).distinct()
+def record_usage(voucher: Voucher, changes: dict) -> int:
+    """Apply the state changes a voucher's usage calls for (vouchers.services.usage): first
+    use, used up. A used-up voucher is removed from RADIUS."""
+    if changes.get("state") == State.USED_UP:
+        changes = {**changes, "radius_sync_status": Status.PENDING, "radius_sync_error": ""}
+    count = Voucher.objects.filter(pk=voucher.pk, state=voucher.state).update(**changes)
+    if count and changes.get("radius_sync_status"):
+        request_sync([voucher.batch_id])
+    return count

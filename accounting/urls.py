@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accounting import views
+
+app_name = "accounting"
+
+urlpatterns = [
+    path("sessions/", views.online, name="online"),
+]
