@@ -28,3 +28,24 @@ def rollup_yesterday() -> int:
     from accounting.services import rollup
 
     return rollup.rollup_yesterday()
+
+
+@job(queues.ROUTER_CHECKS)
+def reconcile_router(router_id: int) -> int | None:
+    from accounting.services import reconcile
+    from routers.models import Router
+
+    router = Router.objects.filter(pk=router_id).first()
+    return reconcile.reconcile_router(router) if router else None
+
+
+@every("ACCOUNTING_RECONCILE_SECONDS", 300)
+@job(queues.DEFAULT)
+def reconcile_sessions() -> list[int]:
+    from accounting.services import reconcile
+    from hotspot.jobs import enqueue
+
+    ids = reconcile.routers_to_reconcile()
+    for router_id in ids:
+        enqueue(reconcile_router, router_id, job_id=f"accounting-reconcile-{router_id}")
+    return ids
