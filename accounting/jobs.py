@@ -49,3 +49,13 @@ def reconcile_sessions() -> list[int]:
     for router_id in ids:
         enqueue(reconcile_router, router_id, job_id=f"accounting-reconcile-{router_id}")
     return ids
+
+
+@job(queues.ROUTER_DATA)
+def disconnect_session(disconnect_id: int) -> str | None:
+    from accounting.models import Disconnect
+    from accounting.services import disconnect
+
+    record = Disconnect.objects.select_related("session__router", "session__server").filter(
+        pk=disconnect_id, status=Disconnect.Status.PENDING).first()
+    return disconnect.run(record).status if record else None

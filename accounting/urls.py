@@ -6,4 +6,5 @@ app_name = "accounting"
 
 urlpatterns = [
     path("sessions/", views.online, name="online"),
+    path("sessions/<int:pk>/disconnect/", views.disconnect, name="disconnect"),
 ]

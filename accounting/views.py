@@ -1,9 +1,12 @@
 """Sessions online (per organization, per router) and their disconnects."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounting.models import Session
+from accounting.services.disconnect import request_disconnect
 from routers.models import Router
 from vouchers.services import usage
 
@@ -41,3 +44,17 @@ def with_remaining(sessions) -> list[tuple]:
                                    found.get(s.voucher_id, usage.Usage()))
         rows.append((s, left))
     return rows
+
+
+@require_POST
+def disconnect(request, pk):
+    """The Disconnect button: recorded and enqueued; the row shows it is on its way."""
+    session = get_object_or_404(Session, pk=pk, organization=request.organization)
+    record = request_disconnect(session, user=request.user) if session.online else None
+    if request.htmx:
+        return render(request, "accounting/partials/disconnect_button.html",
+                      {"session": session, "record": record})
+    if record is not None:
+        messages.success(request, f"Disconnecting {session.username}; the result shows on "
+                                  "the voucher's page.")
+    return redirect(request.POST.get("next") or "accounting:online")

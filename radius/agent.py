@@ -231,3 +231,37 @@ def bindings_release(request):
         raise attributes.PayloadError('body must be {"usernames": ["..."]}')
     return JsonResponse({"success": True,
                          "released": services.release_bindings(request.agent_scope, names)})
+
+
+@agent_view("POST")
+def disconnect(request):
+    """POST {"nas", "port", "kind": "disconnect"|"coa", "attributes": {User-Name, ...}}: send a
+    Disconnect- or CoA-Request to one of the scope's NAS (routers), for one of its users,
+    signed with the NAS secret; answers what the router said."""
+    from radius import coa
+
+    body = _body(request)
+    if not isinstance(body, dict):
+        raise attributes.PayloadError("body must be an object")
+    nas_address, port, kind = body.get("nas"), body.get("port"), body.get("kind", "disconnect")
+    attrs = body.get("attributes")
+    if not isinstance(nas_address, str) or not isinstance(port, int) or isinstance(port, bool) \
+            or not 1 <= port <= 65535 or kind not in coa.KINDS or not isinstance(attrs, dict):
+        raise attributes.PayloadError(
+            'body must be {"nas": "<address>", "port": 1-65535, "kind": "disconnect" or '
+            '"coa", "attributes": {...}}')
+    clean = {}
+    for key, value in attrs.items():
+        if key not in coa.ATTRIBUTES or not isinstance(value, (str, int)) or isinstance(
+                value, bool) or attributes.CONTROL_RE.search(str(value)) or len(str(value)) > 253:
+            raise attributes.PayloadError(f"attribute {key!r} is not one the agent sends")
+        clean[key] = value
+    username = clean.get("User-Name")
+    if not isinstance(username, str) or not username:
+        raise attributes.PayloadError("User-Name is required")
+    secret = services.nas_secret(request.agent_scope, nas_address)
+    if secret is None or not services.owns(request.agent_scope, username):
+        return _refuse("no such NAS or user", status=404)
+    answer = coa.send(nas_address, port, secret, kind, clean)
+    return JsonResponse({"success": True, "answer": answer.answer,
+                         "error_cause": answer.error_cause})

@@ -133,3 +133,9 @@ class AgentClient:
 
     def release_bindings(self, usernames: list[str]) -> int:
         return self.request("POST", "bindings/release/", {"usernames": usernames})["released"]
+
+    def disconnect(self, nas: str, port: int, attributes: dict, kind: str = "disconnect"
+                   ) -> dict:
+        """Have the agent send a Disconnect- (or CoA-) Request: {answer, error_cause}."""
+        return self.request("POST", "disconnect/", {"nas": nas, "port": port, "kind": kind,
+                                                    "attributes": attributes})

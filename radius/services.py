@@ -328,3 +328,17 @@ def release_bindings(scope: str, usernames: list[str]) -> int:
             " AND username IN (SELECT username FROM radowner WHERE scope = %s)",
             [*params, scope])
         return cursor.rowcount
+
+
+def nas_secret(scope: str, nasname: str) -> str | None:
+    """The secret of the scope's NAS row for this address (None: not the scope's NAS)."""
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute("SELECT secret FROM nas WHERE nasname = %s AND description = %s",
+                       [nasname, NAS_SCOPE_PREFIX + scope])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def owns(scope: str, username: str) -> bool:
+    with connections[_alias()].cursor() as cursor:
+        return bool(_own(cursor, scope, [username]))

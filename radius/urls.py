@@ -20,6 +20,7 @@ urlpatterns = [
     path("radius/agent/accounting/", agent.accounting, name="agent-accounting"),
     path("radius/agent/accounting/close/", agent.accounting_close,
          name="agent-accounting-close"),
+    path("radius/agent/disconnect/", agent.disconnect, name="agent-disconnect"),
     path("radius/agent/bindings/", agent.bindings, name="agent-bindings"),
     path("radius/agent/bindings/release/", agent.bindings_release,
          name="agent-bindings-release"),

@@ -177,6 +177,7 @@ def _back(request, batch):
 
 def voucher_detail(request, pk):
     """One voucher: what it has used and has left, its sessions, day by day."""
+    from accounting.models import Disconnect
     from accounting.views import with_remaining
     from vouchers.services import usage
 
@@ -192,5 +193,7 @@ def voucher_detail(request, pk):
         "voucher": voucher, "batch": voucher.batch, "profile": profile, "used": used,
         "left": usage.remaining(voucher, profile, used), "first": first,
         "rows": with_remaining(sessions), "days": voucher.daily_usage.order_by("-day")[:31],
+        "disconnects": Disconnect.objects.filter(session__voucher=voucher)
+        .order_by("-created_at")[:10],
     }
     return render(request, "vouchers/voucher.html", context)

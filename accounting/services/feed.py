@@ -135,9 +135,11 @@ def _add_usage(org: int, growth: dict) -> None:
 
 def _vouchers_changed(voucher_ids: set[int]) -> None:
     if voucher_ids:
+        from accounting.services import disconnect
         from vouchers.services import usage
 
         usage.apply(voucher_ids)
+        disconnect.sweep(voucher_ids)
 
 
 def pull_all() -> list[int]:

@@ -52,9 +52,11 @@ def revoke_vouchers(vouchers) -> int:
     """Revoke these vouchers (a queryset): they stop working once removed from RADIUS."""
     live = vouchers.filter(state__in=Voucher.LIVE_STATES)
     batch_ids = list(live.values_list("batch_id", flat=True).distinct())
+    ids = list(live.values_list("pk", flat=True))
     count = live.update(state=State.REVOKED, radius_sync_status=Status.PENDING,
                         radius_sync_error="")
     request_sync(batch_ids)
+    _disconnect(ids, "revoked")  # online now: kicked, not only refused at the next login
     return count
 
 
@@ -74,9 +76,11 @@ def expire_vouchers(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     due = Voucher.objects.filter(state__in=Voucher.LIVE_STATES, expires_at__lte=now)
     batch_ids = list(due.values_list("batch_id", flat=True).distinct())
+    ids = list(due.values_list("pk", flat=True))
     count = due.update(state=State.EXPIRED, radius_sync_status=Status.PENDING,
                        radius_sync_error="")
     request_sync(batch_ids)
+    _disconnect(ids, "expired")
     return count
 
 
@@ -98,4 +102,14 @@ def record_usage(voucher: Voucher, changes: dict) -> int:
     count = Voucher.objects.filter(pk=voucher.pk, state=voucher.state).update(**changes)
     if count and changes.get("radius_sync_status"):
         request_sync([voucher.batch_id])
+    if count and changes.get("state") == State.USED_UP:
+        _disconnect([voucher.pk], "used_up")
     return count
+
+
+def _disconnect(voucher_ids: list[int], reason: str) -> None:
+    """End these vouchers' open sessions (accounting.services.disconnect)."""
+    if voucher_ids:
+        from accounting.services.disconnect import request_for_vouchers
+
+        request_for_vouchers(voucher_ids, reason)
