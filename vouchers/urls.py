@@ -10,6 +10,8 @@ urlpatterns = [
     path("vouchers/profiles/<int:pk>/edit/", views.profile_form, name="profile-edit"),
     path("vouchers/batches/new/", views.batch_generate, name="batch-add"),
     path("vouchers/v/<int:pk>/", views.voucher_detail, name="voucher"),
+    path("vouchers/v/<int:pk>/release-device/", views.voucher_release_device,
+         name="voucher-release-device"),
     path("vouchers/batches/<int:pk>/", views.batch_detail, name="batch"),
     path("vouchers/batches/<int:pk>/progress/", views.batch_progress_view, name="batch-progress"),
     path("vouchers/batches/<int:pk>/vouchers.csv", views.batch_csv, name="batch-csv"),

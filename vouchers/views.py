@@ -195,5 +195,20 @@ def voucher_detail(request, pk):
         "rows": with_remaining(sessions), "days": voucher.daily_usage.order_by("-day")[:31],
         "disconnects": Disconnect.objects.filter(session__voucher=voucher)
         .order_by("-created_at")[:10],
+        "bound": lifecycle.bound_device(voucher) if profile.bind_device else None,
     }
     return render(request, "vouchers/voucher.html", context)
+
+
+@require_POST
+def voucher_release_device(request, pk):
+    """Release a voucher's device: the next device to log in is bound instead."""
+    voucher = get_object_or_404(Voucher.objects.filter(organization=request.organization)
+                                .select_related("batch__radius_server", "batch__router"), pk=pk)
+    try:
+        lifecycle.release_device(voucher)
+    except lifecycle.DeviceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Device released: the next device to log in is bound.")
+    return redirect("vouchers:voucher", pk=voucher.pk)

@@ -113,3 +113,42 @@ def _disconnect(voucher_ids: list[int], reason: str) -> None:
         from accounting.services.disconnect import request_for_vouchers
 
         request_for_vouchers(voucher_ids, reason)
+
+
+class DeviceError(Exception):
+    """The device could not be released; nothing changed."""
+
+
+def release_device(voucher: Voucher) -> None:
+    """Unbind a voucher from its device (profile "one device per voucher"): the agent
+    removes the binding, and the next device to log in is bound instead."""
+    from radius.client import AgentClient, AgentError
+
+    server = voucher.batch.target_server()
+    if server is None:
+        raise DeviceError("The voucher's batch has no RADIUS server.")
+    client = AgentClient.for_server(server)
+    try:
+        client.release_bindings([voucher.code])
+    except AgentError as exc:
+        raise DeviceError(f"The RADIUS agent did not release it: {exc}") from None
+    finally:
+        client.close()
+    Voucher.objects.filter(pk=voucher.pk).update(device_released_at=timezone.now())
+
+
+def bound_device(voucher: Voucher) -> dict | None:
+    """The device the voucher is bound to, as RADIUS has it: {"mac", "bound_at"}; {} when
+    none is yet (the next device to log in will be); None when the agent cannot say."""
+    from radius.client import AgentClient, AgentError
+
+    server = voucher.batch.target_server()
+    if server is None:
+        return None
+    client = AgentClient(server.agent_url, server.agent_token, timeout=3)
+    try:
+        return client.read_bindings([voucher.code]).get(voucher.code, {})
+    except AgentError:
+        return None
+    finally:
+        client.close()
