@@ -96,8 +96,11 @@ def reconcile_pending(older_than: dt.timedelta = dt.timedelta(minutes=1)) -> lis
 
 def record_usage(voucher: Voucher, changes: dict) -> int:
     """Apply the state changes a voucher's usage calls for (vouchers.services.usage): first
-    use, used up. A used-up voucher is removed from RADIUS."""
-    if changes.get("state") == State.USED_UP:
+    use, used up. A used-up voucher is removed from RADIUS; a voucher whose expiry was just
+    set (valid from first use) is synced again, so RADIUS holds that Expiration too (and
+    Verify, which expects it, finds nothing missing)."""
+    if changes.get("state") == State.USED_UP or (
+            "expires_at" in changes and changes["expires_at"] != voucher.expires_at):
         changes = {**changes, "radius_sync_status": Status.PENDING, "radius_sync_error": ""}
     count = Voucher.objects.filter(pk=voucher.pk, state=voucher.state).update(**changes)
     if count and changes.get("radius_sync_status"):
