@@ -63,10 +63,14 @@ class DailyUsage(models.Model):
     """Usage per user and day (the day its sessions started, in TIME_ZONE): the roll-up
     pages and reports read instead of sessions."""
 
+    # No database constraints: the rows are derived from sessions (whose own are checked),
+    # and a day's roll-up rewrites a million of them, where checking each row's references
+    # again costs more than the roll-up itself. Django still cascades deletes.
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE,
-                                     related_name="daily_usage")
+                                     related_name="daily_usage", db_constraint=False)
     voucher = models.ForeignKey("vouchers.Voucher", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="daily_usage")
+                                on_delete=models.SET_NULL, related_name="daily_usage",
+                                db_constraint=False)
     username = models.CharField(max_length=64)
     day = models.DateField()
     sessions = models.PositiveIntegerField(default=0)

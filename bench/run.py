@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_simulator.py", "bench_deploy.py", "bench_fleet.py", "bench_vouchers.py"]
+BENCHES = ["bench_simulator.py", "bench_deploy.py", "bench_fleet.py", "bench_vouchers.py",
+           "bench_accounting.py"]
 
 
 def main() -> int:

@@ -186,9 +186,11 @@ def voucher_detail(request, pk):
         .select_related("batch__profile", "batch__radius_server"), pk=pk)
     profile = voucher.batch.profile
     used = usage.totals([voucher.pk]).get(voucher.pk, usage.Usage())
-    sessions = voucher.sessions.select_related("router", "voucher__batch__profile")\
-        .order_by("-started_at", "-id")[:SESSIONS_SHOWN]
-    first = voucher.sessions.select_related("router").order_by("started_at", "id").first()
+    # Router names only: a Router carries an encrypted token, decrypted whenever one is loaded.
+    sessions = voucher.sessions.select_related("router", "voucher__batch__profile").defer(
+        "router__config_token").order_by("-started_at", "-id")[:SESSIONS_SHOWN]
+    first = voucher.sessions.select_related("router").defer("router__config_token").order_by(
+        "started_at", "id").first()
     context = {
         "voucher": voucher, "batch": voucher.batch, "profile": profile, "used": used,
         "left": usage.remaining(voucher, profile, used), "first": first,

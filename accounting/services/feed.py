@@ -71,39 +71,41 @@ def apply_rows(server: RadiusServer, rows: list[dict]) -> set[int]:
         return set()
     org = server.organization_id
     before = {
-        s["unique_id"]: s for s in Session.objects.filter(
+        unique_id: (seconds, bytes_in, bytes_out, started_at)
+        for unique_id, seconds, bytes_in, bytes_out, started_at in Session.objects.filter(
             server=server, unique_id__in=[r["id"] for r in rows]
-        ).values("unique_id", "seconds", "bytes_in", "bytes_out", "started_at")
+        ).values_list("unique_id", "seconds", "bytes_in", "bytes_out", "started_at")
     }
     routers = dict(server.routers.values_list("host", "pk"))
     vouchers = dict(
         _vouchers_for(org).filter(code__in={r["username"] for r in rows})
         .values_list("code", "pk"))
-    sessions, growth = [], defaultdict(lambda: [0, 0, 0, 0, None])
+    sessions, growth = [], defaultdict(lambda: [0, 0, 0, 0])
+    now = timezone.now()
     for row in rows:
-        started = _when(row["start"]) or _when(row["update"]) or timezone.now()
-        session = Session(
-            organization_id=org, server=server, router_id=routers.get(row["nas"]),
-            voucher_id=vouchers.get(row["username"]), unique_id=row["id"][:64],
-            session_id=(row["session_id"] or "")[:64], username=row["username"][:64],
-            nas_address=row["nas"][:64], mac=(row["mac"] or "").upper()[:64],
-            ip=row["ip"][:45], started_at=started, updated_at=_when(row["update"]),
-            stopped_at=_when(row["stop"]), seconds=row["seconds"], bytes_in=row["in"],
-            bytes_out=row["out"], terminate_cause=(row["cause"] or "")[:32],
-            change=row["seq"])
+        started = _when(row["start"]) or _when(row["update"]) or now
+        voucher = vouchers.get(row["username"])
+        session = {
+            "organization_id": org, "server_id": server.pk,
+            "router_id": routers.get(row["nas"]), "voucher_id": voucher,
+            "unique_id": row["id"][:64], "session_id": (row["session_id"] or "")[:64],
+            "username": row["username"][:64], "nas_address": row["nas"][:64],
+            "mac": (row["mac"] or "").upper()[:64], "ip": row["ip"][:45],
+            "started_at": started, "updated_at": _when(row["update"]),
+            "stopped_at": _when(row["stop"]), "seconds": row["seconds"],
+            "bytes_in": row["in"], "bytes_out": row["out"],
+            "terminate_cause": (row["cause"] or "")[:32], "change": row["seq"]}
         sessions.append(session)
-        old = before.get(session.unique_id)
-        day_of = old["started_at"] if old and old["started_at"] else started
-        usage = growth[(session.username, timezone.localdate(day_of), session.voucher_id)]
+        old = before.get(session["unique_id"])
+        day_of = old[3] if old and old[3] else started
+        usage = growth[(session["username"], timezone.localdate(day_of), voucher)]
         usage[0] += 0 if old else 1
-        usage[1] += session.seconds - (old["seconds"] if old else 0)
-        usage[2] += session.bytes_in - (old["bytes_in"] if old else 0)
-        usage[3] += session.bytes_out - (old["bytes_out"] if old else 0)
-    Session.objects.bulk_create(sessions, update_conflicts=True,
-                                unique_fields=["server", "unique_id"], update_fields=FIELDS,
-                                batch_size=1000)
+        usage[1] += session["seconds"] - (old[0] if old else 0)
+        usage[2] += session["bytes_in"] - (old[1] if old else 0)
+        usage[3] += session["bytes_out"] - (old[2] if old else 0)
+    _upsert(sessions)
     _add_usage(org, growth)
-    return {s.voucher_id for s in sessions if s.voucher_id}
+    return {s["voucher_id"] for s in sessions if s["voucher_id"]}
 
 
 def _vouchers_for(org_id: int):
@@ -112,25 +114,59 @@ def _vouchers_for(org_id: int):
     return Voucher.objects.filter(organization_id=org_id)
 
 
+COLUMNS = ("organization_id", "server_id", "router_id", "voucher_id", "unique_id",
+           "session_id", "username", "nas_address", "mac", "ip", "started_at", "updated_at",
+           "stopped_at", "seconds", "bytes_in", "bytes_out", "terminate_cause", "change")
+TYPES = ("bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text", "text", "text",
+         "timestamptz", "timestamptz", "timestamptz", "bigint", "bigint", "bigint", "text",
+         "bigint")
+
+
+def _upsert(sessions: list[dict]) -> None:
+    """Insert or update a page of sessions in one statement (PostgreSQL: arrays through
+    unnest, about 10x faster than bulk_create's row of placeholders per session)."""
+    if connection.vendor != "postgresql":
+        Session.objects.bulk_create([Session(**s) for s in sessions], update_conflicts=True,
+                                    unique_fields=["server", "unique_id"],
+                                    update_fields=FIELDS, batch_size=500)
+        return
+    table = Session._meta.db_table
+    arrays = [[s[c] for s in sessions] for c in COLUMNS]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS
+                        if c not in ("organization_id", "server_id", "unique_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT * FROM unnest("
+            + ", ".join(f"%s::{t}[]" for t in TYPES)
+            + f") ON CONFLICT (server_id, unique_id) DO UPDATE SET {updates}", arrays)
+
+
 def _add_usage(org: int, growth: dict) -> None:
     """Add each (user, day)'s growth to DailyUsage in one statement."""
     rows = [(org, voucher, name, day, s, sec, bin_, bout)
-            for (name, day, voucher), (s, sec, bin_, bout, _) in growth.items()
+            for (name, day, voucher), (s, sec, bin_, bout) in growth.items()
             if s or sec or bin_ or bout]
     if not rows:
         return
     table = DailyUsage._meta.db_table
+    upsert = (
+        " ON CONFLICT (organization_id, username, day) DO UPDATE SET"
+        f" sessions = {table}.sessions + excluded.sessions,"
+        f" seconds = {table}.seconds + excluded.seconds,"
+        f" bytes_in = {table}.bytes_in + excluded.bytes_in,"
+        f" bytes_out = {table}.bytes_out + excluded.bytes_out,"
+        f" voucher_id = COALESCE(excluded.voucher_id, {table}.voucher_id)")
+    columns = ("organization_id, voucher_id, username, day, sessions, seconds, bytes_in,"
+               " bytes_out")
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (organization_id, voucher_id, username, day, sessions,"
-            " seconds, bytes_in, bytes_out) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-            " ON CONFLICT (organization_id, username, day) DO UPDATE SET"
-            f" sessions = {table}.sessions + excluded.sessions,"
-            f" seconds = {table}.seconds + excluded.seconds,"
-            f" bytes_in = {table}.bytes_in + excluded.bytes_in,"
-            f" bytes_out = {table}.bytes_out + excluded.bytes_out,"
-            f" voucher_id = COALESCE(excluded.voucher_id, {table}.voucher_id)",
-            rows)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[],"
+                " %s::bigint[], %s::text[], %s::date[], %s::int[], %s::bigint[], %s::bigint[],"
+                " %s::bigint[])" + upsert, [list(c) for c in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s,"
+                               " %s, %s, %s)" + upsert, rows)
 
 
 def _vouchers_changed(voucher_ids: set[int]) -> None:

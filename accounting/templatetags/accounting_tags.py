@@ -38,3 +38,18 @@ def is_randomized(mac: str) -> bool:
 @register.filter
 def randomized(mac):
     return is_randomized(mac)
+
+
+@register.filter
+def size(value):
+    """Bytes, human-sized (1 decimal, 1024-based like filesizeformat; much cheaper for a
+    page of a few hundred values)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f}\u00a0{unit}" if unit == "bytes" else f"{value:.1f}\u00a0{unit}"
+        value /= 1024
+    return "—"

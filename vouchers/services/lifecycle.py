@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hotspot.jobs import enqueue
@@ -94,20 +94,54 @@ def reconcile_pending(older_than: dt.timedelta = dt.timedelta(minutes=1)) -> lis
     return batch_ids
 
 
-def record_usage(voucher: Voucher, changes: dict) -> int:
-    """Apply the state changes a voucher's usage calls for (vouchers.services.usage): first
-    use, used up. A used-up voucher is removed from RADIUS; a voucher whose expiry was just
-    set (valid from first use) is synced again, so RADIUS holds that Expiration too (and
-    Verify, which expects it, finds nothing missing)."""
-    if changes.get("state") == State.USED_UP or (
-            "expires_at" in changes and changes["expires_at"] != voucher.expires_at):
-        changes = {**changes, "radius_sync_status": Status.PENDING, "radius_sync_error": ""}
-    count = Voucher.objects.filter(pk=voucher.pk, state=voucher.state).update(**changes)
-    if count and changes.get("radius_sync_status"):
-        request_sync([voucher.batch_id])
-    if count and changes.get("state") == State.USED_UP:
-        _disconnect([voucher.pk], "used_up")
-    return count
+def record_usage(changed: list[tuple[Voucher, dict]]) -> int:
+    """Apply the state changes vouchers' usage calls for (vouchers.services.usage.apply,
+    which holds their rows locked): first use, used up. A used-up voucher is removed from
+    RADIUS; a voucher whose expiry was just set (valid from first use) is synced again, so
+    RADIUS holds that Expiration too (and Verify, which expects it, finds nothing missing).
+    Returns how many vouchers changed."""
+    batch_ids, used_up = set(), []
+    for voucher, changes in changed:
+        if changes.get("state") == State.USED_UP or (
+                "expires_at" in changes and changes["expires_at"] != voucher.expires_at):
+            changes = {**changes, "radius_sync_status": Status.PENDING,
+                       "radius_sync_error": ""}
+            batch_ids.add(voucher.batch_id)
+        if changes.get("state") == State.USED_UP:
+            used_up.append(voucher.pk)
+        for name, value in changes.items():
+            setattr(voucher, name, value)
+    _write_usage_fields([v for v, _ in changed])
+    request_sync(batch_ids)
+    _disconnect(used_up, "used_up")
+    return len(changed)
+
+
+USAGE_FIELDS = ("state", "first_used_at", "expires_at", "radius_sync_status",
+                "radius_sync_error")
+
+
+def _write_usage_fields(vouchers: list[Voucher]) -> None:
+    """One UPDATE for a page of vouchers (Django's bulk_update builds a CASE per field and
+    row: 35 s for 5,000 vouchers, against about 0.1 s for this)."""
+    if not vouchers:
+        return
+    table = Voucher._meta.db_table
+    columns = [[getattr(v, f) for v in vouchers] for f in USAGE_FIELDS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS v SET state = u.state, first_used_at = u.first_used_at,"
+                " expires_at = u.expires_at, radius_sync_status = u.sync,"
+                " radius_sync_error = u.error FROM unnest(%s::bigint[], %s::text[],"
+                " %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[])"
+                " AS u (id, state, first_used_at, expires_at, sync, error) WHERE v.id = u.id",
+                [[v.pk for v in vouchers], *columns])
+        else:
+            sets = ", ".join(f"{f} = %s" for f in USAGE_FIELDS)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s",
+                               [(*values, v.pk) for v, *values in zip(vouchers, *columns,
+                                                                      strict=True)])
 
 
 def _disconnect(voucher_ids: list[int], reason: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Count, Max, Min, Q, Sum
 
-from vouchers.models import Voucher, VoucherProfile
+from vouchers.models import Voucher, VoucherBatch, VoucherProfile
 
 State = Voucher.State
 
@@ -48,10 +49,20 @@ def totals(voucher_ids) -> dict[int, Usage]:
 
 def remaining(voucher: Voucher, profile: VoucherProfile, usage: Usage) -> dict:
     """Seconds and bytes left (None: no such limit)."""
+    return left(profile.time_limit, profile.data_limit, usage)
+
+
+def left(time_limit: int | None, data_limit: int | None, usage: Usage) -> dict:
     return {
-        "seconds": max(profile.time_limit - usage.seconds, 0) if profile.time_limit else None,
-        "bytes": max(profile.data_limit - usage.octets, 0) if profile.data_limit else None,
+        "seconds": max(time_limit - usage.seconds, 0) if time_limit else None,
+        "bytes": max(data_limit - usage.octets, 0) if data_limit else None,
     }
+
+
+def limits(voucher_ids) -> dict[int, tuple]:
+    """{voucher id: (time limit, data limit)} of their profiles, in one query."""
+    return {pk: (t, d) for pk, t, d in Voucher.objects.filter(pk__in=list(voucher_ids))
+            .values_list("pk", "batch__profile__time_limit", "batch__profile__data_limit")}
 
 
 def changes_for(voucher: Voucher, profile: VoucherProfile, usage: Usage) -> dict:
@@ -71,15 +82,29 @@ def changes_for(voucher: Voucher, profile: VoucherProfile, usage: Usage) -> dict
     return changes
 
 
+FIELDS = ("pk", "batch_id", "state", "first_used_at", "expires_at", "radius_sync_status",
+          "radius_sync_error")
+
+
 def apply(voucher_ids) -> int:
-    """Bring these vouchers' states in line with their usage; returns how many changed."""
+    """Bring these vouchers' states in line with their usage; returns how many changed.
+
+    Runs inside the accounting feed's transaction, for up to a page of vouchers at once:
+    the vouchers are locked while read and written (a revoke at the same moment waits, and
+    is never overwritten), read as plain rows (a page is thousands) and written in one
+    statement."""
     from vouchers.services import lifecycle
 
     found = totals(voucher_ids)
-    changed = 0
-    live = Voucher.objects.filter(pk__in=list(voucher_ids), state__in=Voucher.LIVE_STATES)
-    for voucher in live.select_related("batch__profile"):
-        changes = changes_for(voucher, voucher.batch.profile, found.get(voucher.pk, Usage()))
+    live = (Voucher.objects.filter(pk__in=list(voucher_ids), state__in=Voucher.LIVE_STATES)
+            .select_for_update().values_list(*FIELDS))
+    rows = [SimpleNamespace(**dict(zip(FIELDS, row, strict=True))) for row in live]
+    profiles = {b.pk: b.profile for b in VoucherBatch.objects.filter(
+        pk__in={r.batch_id for r in rows}).select_related("profile")}
+    changed = []
+    for voucher in rows:
+        changes = changes_for(voucher, profiles[voucher.batch_id],
+                              found.get(voucher.pk, Usage()))
         if changes:
-            changed += lifecycle.record_usage(voucher, changes)
-    return changed
+            changed.append((voucher, changes))
+    return lifecycle.record_usage(changed)
