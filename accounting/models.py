@@ -80,10 +80,11 @@ class DailyUsage(models.Model):
 
     class Meta:
         ordering = ["-day", "username"]
-        constraints = [models.UniqueConstraint(fields=["organization", "username", "day"],
+        # Day first: the unique key also serves a day's roll-up (every row of one day); the
+        # feed's upserts find their row by the same key. A voucher's page reads its days.
+        constraints = [models.UniqueConstraint(fields=["day", "organization", "username"],
                                                name="daily_usage_unique")]
-        indexes = [models.Index(fields=["organization", "day"], name="daily_usage_org_day"),
-                   models.Index(fields=["voucher", "day"], name="daily_usage_voucher")]
+        indexes = [models.Index(fields=["voucher", "day"], name="daily_usage_voucher")]
 
     def __str__(self):
         return f"{self.username} {self.day}"
