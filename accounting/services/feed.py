@@ -45,8 +45,12 @@ def pull(server: RadiusServer, page: int = PAGE) -> int:
     read = 0
     try:
         while True:
-            answer = client.read_accounting(cursor.last_change, page)
             with transaction.atomic():
+                # The cursor row stays locked while its page is read and applied: a second
+                # pull of the same server (a doubled job) waits and goes on from here,
+                # instead of adding the same page's usage twice.
+                cursor = AccountingCursor.objects.select_for_update().get(pk=cursor.pk)
+                answer = client.read_accounting(cursor.last_change, page)
                 touched = apply_rows(server, answer["rows"])
                 cursor.last_change = answer["last"]
                 cursor.read_at = timezone.now()
