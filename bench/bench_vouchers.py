@@ -186,7 +186,7 @@ def main() -> None:
     if not base_url.startswith("postgres"):
         sys.exit("set DATABASE_URL=postgres://... (and REDIS_URL)")
     url, name = scratch_database(base_url)
-    os.environ.update(DATABASE_URL=url, RADIUS_AGENT_TOKEN=TOKEN,
+    os.environ.update(DATABASE_URL=url,
                       DJANGO_SETTINGS_MODULE="hotspot.settings", LOG_LEVEL="WARNING")
     agent = None
     try:

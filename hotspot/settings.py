@@ -291,12 +291,14 @@ if RADIUS_DATABASE_URL:
     DATABASES["radius"] = dj_database_url.parse(RADIUS_DATABASE_URL, conn_max_age=0)
 RADIUS_DATABASE = "radius" if RADIUS_DATABASE_URL else "default"
 DATABASE_ROUTERS = ["radius.dbrouter.RadiusRouter"]
-# The Bearer token this installation's agent API accepts (RadiusServer.agent_token on the
-# sending side must equal it).
-RADIUS_AGENT_TOKEN = envsecret(
-    "RADIUS_AGENT_TOKEN", "radius_agent_token", lambda: secrets.token_urlsafe(32)
-)
+# The agent API has no installation-wide token: each RADIUS server has its own token and
+# scope (radius.scopes; a separate agent learns them with manage.py radius_agent_scope).
 RADIUS_AGENT_TIMEOUT = envfloat("RADIUS_AGENT_TIMEOUT", 15)
+# Seconds between a router's interim accounting updates (the deployed configuration, and
+# FreeRADIUS's reply to routers that take it from RADIUS).
+RADIUS_INTERIM_INTERVAL = envint("RADIUS_INTERIM_INTERVAL", 300)
+# The UDP port routers take Disconnect/CoA requests on (`/radius incoming`; RFC 5176: 3799).
+RADIUS_INCOMING_PORT = envint("RADIUS_INCOMING_PORT", 3799)
 RADIUS_SYNC_ATTEMPTS = envint("RADIUS_SYNC_ATTEMPTS", 3)
 # Backoff between attempts of one chunk: this, then twice this (seconds).
 RADIUS_SYNC_BACKOFF_SECONDS = envfloat("RADIUS_SYNC_BACKOFF_SECONDS", 1.0)
@@ -305,6 +307,17 @@ VOUCHER_RECONCILE_SECONDS = envint("VOUCHER_RECONCILE_SECONDS", 300)
 VOUCHER_EXPIRE_SECONDS = envint("VOUCHER_EXPIRE_SECONDS", 600)
 # Where a printed voucher's QR code sends the customer: the hotspot's login page.
 VOUCHER_LOGIN_URL = os.environ.get("VOUCHER_LOGIN_URL", "http://hotspot.lan/login")
+# Accounting: sessions online, usage, disconnects (accounting/).
+INSTALLED_APPS += ["accounting"]
+# How often each RADIUS server's accounting changes are read (keep it under the interim
+# interval: a client shows online within one).
+ACCOUNTING_PULL_SECONDS = envint("ACCOUNTING_PULL_SECONDS", 60)
+# Yesterday's daily usage is recomputed from its sessions this often (hourly).
+ACCOUNTING_ROLLUP_SECONDS = envint("ACCOUNTING_ROLLUP_SECONDS", 3600)
+# The reconciler compares open sessions with the routers' active lists this often, and
+# leaves sessions younger than the grace alone (their Start may be ahead of the router).
+ACCOUNTING_RECONCILE_SECONDS = envint("ACCOUNTING_RECONCILE_SECONDS", 300)
+ACCOUNTING_RECONCILE_GRACE_SECONDS = envint("ACCOUNTING_RECONCILE_GRACE_SECONDS", 120)
 # --- end vouchers and RADIUS --------------------------------------------------------------
 
 # Background work (background/): every job is a row with a heartbeat. A running row

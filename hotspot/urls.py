@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("radius.urls")),
     path("", include("fleet.urls")),
     path("", include("background.urls")),
+    path("", include("accounting.urls")),
 ]

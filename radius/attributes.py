@@ -39,6 +39,15 @@ def _int(user: dict, key: str, minimum: int) -> int | None:
     return value
 
 
+def _bool(user: dict, key: str) -> bool:
+    value = user.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise PayloadError(f"{key} must be true or false")
+    return value
+
+
 def _text(user: dict, key: str, *, required: bool, limit: int) -> str:
     value = user.get(key)
     if value is None or value == "":
@@ -77,6 +86,7 @@ def clean_user(user) -> dict:
         "simultaneous_use": _int(user, "simultaneous_use", 1),
         "expiry": expiry,
         "valid_for": _int(user, "valid_for", 1),
+        "bind_device": _bool(user, "bind_device"),
     }
 
 
@@ -128,7 +138,7 @@ def rows_for(user: dict) -> dict:
     check, reply, groups = _shared_rows(
         user.get("simultaneous_use"), user.get("time_limit"), user.get("expiry"),
         user.get("valid_for"), user.get("rate_limit"), user.get("data_limit"),
-        user.get("profile"),
+        user.get("profile"), bool(user.get("bind_device")),
     )
     # Fresh lists: callers may change them, the cached ones must not change.
     return {
@@ -140,7 +150,7 @@ def rows_for(user: dict) -> dict:
 
 @functools.lru_cache(maxsize=256)
 def _shared_rows(simultaneous_use, time_limit, expiry, valid_for, rate_limit, data_limit,
-                 profile) -> tuple:
+                 profile, bind_device=False) -> tuple:
     """The rows that depend on the profile only, not on the user: computed once per
     profile instead of once per voucher (a sync builds them for every voucher twice)."""
     check, reply = [], []
@@ -158,7 +168,14 @@ def _shared_rows(simultaneous_use, time_limit, expiry, valid_for, rate_limit, da
         check.append(("Expire-After", ":=", str(valid_for)))
     if rate_limit:
         reply.append(("Mikrotik-Rate-Limit", ":=", rate_limit))
+    if bind_device:
+        # The shipped FreeRADIUS configuration binds the voucher to its first device.
+        check.append(("Hotspot-Device-Lock", ":=", "1"))
     if data_limit:
+        # Data across all sessions: the shipped configuration counts radacct against it
+        # and replies what is left in Mikrotik-Total-Limit(-Gigawords).
+        check.append(("Hotspot-Data-Limit", ":=", str(data_limit)))
+        # The whole allowance as the per-session limit, for a server without that policy.
         # 32-bit attribute: above 4 GiB the high part goes in the Gigawords companion,
         # otherwise RouterOS silently truncates (5 GiB became 1 GiB).
         high, low = divmod(data_limit, GIGAWORD)

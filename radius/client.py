@@ -158,5 +158,27 @@ class AgentClient:
         query = [("username", u) for u in usernames]
         return self.request("GET", "usage/", query=query)["usage"]
 
-    def replace_nas(self, scope: str, clients: list[dict]) -> dict:
-        return self.request("PUT", "nas/", {"scope": scope, "nas": clients})
+    def replace_nas(self, clients: list[dict]) -> dict:
+        """Make the NAS rows of this token's scope exactly `clients`."""
+        return self.request("PUT", "nas/", {"nas": clients})
+
+    def read_accounting(self, after: int, limit: int = 5000) -> dict:
+        """Accounting changes after change number `after`: {rows, last, more}."""
+        return self.request("GET", "accounting/", query=[("after", after), ("limit", limit)])
+
+    def close_sessions(self, unique_ids: list[str], cause: str) -> int:
+        return self.request("POST", "accounting/close/",
+                            {"sessions": unique_ids, "cause": cause})["closed"]
+
+    def read_bindings(self, usernames: list[str]) -> dict:
+        query = [("username", u) for u in usernames]
+        return self.request("GET", "bindings/", query=query)["bindings"]
+
+    def release_bindings(self, usernames: list[str]) -> int:
+        return self.request("POST", "bindings/release/", {"usernames": usernames})["released"]
+
+    def disconnect(self, nas: str, port: int, attributes: dict, kind: str = "disconnect"
+                   ) -> dict:
+        """Have the agent send a Disconnect- (or CoA-) Request: {answer, error_cause}."""
+        return self.request("POST", "disconnect/", {"nas": nas, "port": port, "kind": kind,
+                                                    "attributes": attributes})

@@ -10,7 +10,8 @@ def port_field(label: str, initial: int) -> forms.IntegerField:
 
 
 class RadiusServerForm(CleanTextMixin, forms.ModelForm):
-    """Secrets are write-only: never rendered back; left blank on edit, they are kept."""
+    """The NAS secret is write-only: never rendered back; left blank on edit, it is kept.
+    The agent token is the product's to make (radius.scopes), not typed in."""
 
     agent_url = forms.URLField(
         label="Agent API base URL", max_length=300, assume_scheme="http",
@@ -22,10 +23,6 @@ class RadiusServerForm(CleanTextMixin, forms.ModelForm):
         label="NAS shared secret", required=False, strip=True, max_length=128,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
-    agent_token = forms.CharField(
-        label="Agent API token", required=False, strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
 
     class Meta:
         model = RadiusServer
@@ -35,8 +32,7 @@ class RadiusServerForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         if self.instance.pk:
-            for name in ("nas_secret", "agent_token"):
-                self.fields[name].help_text = "Set. Leave blank to keep it."
+            self.fields["nas_secret"].help_text = "Set. Leave blank to keep it."
 
     def clean_agent_url(self):
         url = self.cleaned_data["agent_url"]
@@ -47,9 +43,8 @@ class RadiusServerForm(CleanTextMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("nas_secret", "agent_token"):
-            if not data.get(name) and not self.instance.pk:
-                self.add_error(name, "Required.")
+        if not data.get("nas_secret") and not self.instance.pk:
+            self.add_error("nas_secret", "Required.")
         name = data.get("name")
         others = RadiusServer.objects.filter(organization=self.organization, name=name)
         if name and others.exclude(pk=self.instance.pk).exists():
@@ -59,9 +54,8 @@ class RadiusServerForm(CleanTextMixin, forms.ModelForm):
     def save(self, commit=True):
         server = super().save(commit=False)
         server.organization = self.organization
-        for name in ("nas_secret", "agent_token"):
-            if self.cleaned_data.get(name):
-                setattr(server, name, self.cleaned_data[name])
+        if self.cleaned_data.get("nas_secret"):
+            server.nas_secret = self.cleaned_data["nas_secret"]
         if commit:
             server.save()
         return server

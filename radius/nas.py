@@ -6,10 +6,6 @@ from radius.client import AgentClient
 from radius.models import RadiusServer
 
 
-def nas_scope(server: RadiusServer) -> str:
-    return f"server{server.pk}"
-
-
 def nas_clients(server: RadiusServer) -> list[dict]:
     """One NAS row per router using this server (the router's address, the server's secret)."""
     return [
@@ -24,7 +20,7 @@ def sync_nas(server: RadiusServer) -> int:
     client = AgentClient.for_server(server)
     try:
         clients = nas_clients(server) if server.is_active else []
-        client.replace_nas(nas_scope(server), clients)
+        client.replace_nas(clients)
     finally:
         client.close()
     return len(clients)

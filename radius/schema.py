@@ -192,7 +192,63 @@ SQLITE = [
     "CREATE INDEX IF NOT EXISTS nas_nasname ON nas (nasname)",
 ]
 
+# Ours, beside FreeRADIUS's tables (FreeRADIUS never reads them): which agent scope wrote
+# each username. A username belongs to the first scope that writes it, for good (its
+# accounting history stays that scope's after the user is removed).
+AGENT_POSTGRESQL = [
+    "CREATE TABLE IF NOT EXISTS radowner (username text PRIMARY KEY, scope text NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
+]
+AGENT_SQLITE = [
+    "CREATE TABLE IF NOT EXISTS radowner (username varchar(64) PRIMARY KEY,"
+    " scope varchar(40) NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
+]
+
+# Also ours: the device a voucher is bound to (written by FreeRADIUS's hotspot_device_bind
+# policy at the first login, removed by the agent when the operator releases it), and a
+# change number on radacct so the agent can hand out accounting changes in order: every
+# insert and update (Start, Interim, Stop, a close by the agent) takes the next number,
+# whatever clock the router's timestamps follow.
+ACCOUNTING_POSTGRESQL = [
+    "CREATE TABLE IF NOT EXISTS radbinding (username text PRIMARY KEY,"
+    " callingstationid text NOT NULL, boundat timestamp with time zone NOT NULL DEFAULT now())",
+    "CREATE SEQUENCE IF NOT EXISTS radacct_change_seq",
+    "ALTER TABLE radacct ADD COLUMN IF NOT EXISTS changeseq bigint",
+    "CREATE INDEX IF NOT EXISTS radacct_changeseq ON radacct (changeseq)",
+    """CREATE OR REPLACE FUNCTION radacct_changed() RETURNS trigger AS $$
+    BEGIN
+        NEW.changeseq := nextval('radacct_change_seq');
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS radacct_changed ON radacct",
+    "CREATE TRIGGER radacct_changed BEFORE INSERT OR UPDATE ON radacct"
+    " FOR EACH ROW EXECUTE FUNCTION radacct_changed()",
+    "UPDATE radacct SET changeseq = nextval('radacct_change_seq') WHERE changeseq IS NULL",
+]
+ACCOUNTING_SQLITE = [
+    "CREATE TABLE IF NOT EXISTS radbinding (username varchar(64) PRIMARY KEY,"
+    " callingstationid varchar(50) NOT NULL, boundat datetime NOT NULL DEFAULT current_timestamp)",
+    "CREATE TABLE IF NOT EXISTS radacct_change_seq (last integer NOT NULL)",
+    "INSERT INTO radacct_change_seq (last) SELECT 0 WHERE NOT EXISTS"
+    " (SELECT 1 FROM radacct_change_seq)",
+    "ALTER TABLE radacct ADD COLUMN changeseq integer",
+    "CREATE INDEX IF NOT EXISTS radacct_changeseq ON radacct (changeseq)",
+    # Recursive triggers are off in SQLite: the trigger's own UPDATE does not fire it again.
+    """CREATE TRIGGER IF NOT EXISTS radacct_changed_insert AFTER INSERT ON radacct BEGIN
+        UPDATE radacct_change_seq SET last = last + 1;
+        UPDATE radacct SET changeseq = (SELECT last FROM radacct_change_seq)
+        WHERE radacctid = NEW.radacctid;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS radacct_changed_update AFTER UPDATE ON radacct BEGIN
+        UPDATE radacct_change_seq SET last = last + 1;
+        UPDATE radacct SET changeseq = (SELECT last FROM radacct_change_seq)
+        WHERE radacctid = NEW.radacctid;
+    END""",
+]
+
 TABLES = [
+    "radowner", "radbinding", "radacct_change_seq",
     "radacct", "radcheck", "radgroupcheck", "radgroupreply", "radreply", "radusergroup",
     "radpostauth", "nas", "nasreload",
 ]
@@ -201,6 +257,23 @@ TABLES = [
 def create(connection) -> None:
     """Create the FreeRADIUS tables on `connection` (a Django connection)."""
     statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def create_agent_tables(connection) -> None:
+    """The agent's own tables (radowner) on `connection`."""
+    statements = AGENT_POSTGRESQL if connection.vendor == "postgresql" else AGENT_SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def create_accounting(connection) -> None:
+    """radbinding, and radacct's change numbers (ALTER TABLE: run once, by migration)."""
+    statements = ACCOUNTING_POSTGRESQL if connection.vendor == "postgresql" else \
+        ACCOUNTING_SQLITE
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

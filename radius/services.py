@@ -3,6 +3,11 @@
 Every write is idempotent: a user's rows are deleted by username and inserted again
 in one transaction, so resending a batch never duplicates rows (the standard schema
 has no unique key to upsert on). PostgreSQL gets COPY; SQLite gets executemany.
+
+Everything is scoped: `scope` is the agent scope of the token that asked (one RADIUS
+server). A username belongs to the first scope that writes it (table radowner); reads
+see only the scope's own users, and a write touching another scope's username is
+refused whole (ScopeConflict), nothing written.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from radius import attributes
 
 USER_TABLES = ("radcheck", "radreply", "radusergroup")
 NAS_SCOPE_PREFIX = "hotspot:"
+
+
+class ScopeConflict(Exception):
+    """A write names something another scope owns; nothing was written."""
 
 
 def _alias() -> str:
@@ -63,7 +72,35 @@ def _delete_users(cursor, usernames: list[str]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)
 
 
-def write_users(users: list[dict]) -> int:
+def _claim(cursor, scope: str, usernames: list[str]) -> None:
+    """Make these usernames the scope's, unless another scope has any of them (refused)."""
+    if not usernames:
+        return
+    match, params = _in(cursor, usernames)
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(
+            "INSERT INTO radowner (username, scope) SELECT unnest(%s::text[]), %s"
+            " ON CONFLICT (username) DO NOTHING", [list(usernames), scope])
+    else:
+        cursor.executemany("INSERT OR IGNORE INTO radowner (username, scope) VALUES (%s, %s)",
+                           [(name, scope) for name in usernames])
+    cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND scope <> %s"
+                   " ORDER BY username", [*params, scope])
+    taken = [row[0] for row in cursor.fetchall()]
+    if taken:
+        raise ScopeConflict(
+            f"{len(taken)} username(s) belong to another RADIUS server: {', '.join(taken[:5])}")
+
+
+def _own(cursor, scope: str, usernames: list[str]) -> list[str]:
+    """Those of these usernames the scope owns."""
+    match, params = _in(cursor, usernames)
+    cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND scope = %s",
+                   [*params, scope])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def write_users(scope: str, users: list[dict]) -> int:
     """Replace the rows of these cleaned vouchers (radius.attributes.clean_batch)."""
     check, reply, groups = [], [], []
     for user in users:
@@ -74,6 +111,7 @@ def write_users(users: list[dict]) -> int:
         groups += [(name, *row) for row in rows["groups"]]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
+        _claim(cursor, scope, [u["username"] for u in users])
         _delete_users(cursor, [u["username"] for u in users])
         _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
         _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
@@ -81,27 +119,42 @@ def write_users(users: list[dict]) -> int:
     return len(users)
 
 
-def delete_users(usernames: list[str]) -> int:
-    """Remove users from RADIUS; returns how many were there."""
+def delete_users(scope: str, usernames: list[str]) -> int:
+    """Remove the scope's users from RADIUS; returns how many were there.
+
+    Rows no scope owns yet (written before scopes existed) are claimed, then removed; a
+    name another scope owns refuses the whole request, nothing removed."""
     if not usernames:
         return 0
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
         match, params = _in(cursor, usernames)
+        cursor.execute(
+            f"SELECT DISTINCT username FROM radcheck WHERE username {match}"
+            f" UNION SELECT username FROM radreply WHERE username {match}"
+            f" UNION SELECT username FROM radusergroup WHERE username {match}", params * 3)
+        present = [row[0] for row in cursor.fetchall()]
+        _claim(cursor, scope, present)
+        if not present:
+            return 0
         cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username {match}",
                        params)
-        present = cursor.fetchone()[0]
-        _delete_users(cursor, usernames)
-    return present
+        count = cursor.fetchone()[0]
+        _delete_users(cursor, present)
+    return count
 
 
-def read_users(usernames: list[str]) -> dict[str, dict]:
-    """The rows of these users, as radius.attributes.rows_for shapes them; absent users omitted."""
+def read_users(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """The rows of the scope's users among these, as radius.attributes.rows_for shapes them;
+    absent users, and users of other scopes, are omitted."""
     found: dict[str, dict] = defaultdict(lambda: {"check": [], "reply": [], "groups": []})
     if not usernames:
         return {}
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
         match, params = _in(cursor, usernames)
         # One statement for the three tables: one round trip and one plan per read-back.
         cursor.execute(
@@ -121,11 +174,15 @@ def read_users(usernames: list[str]) -> dict[str, dict]:
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
 
 
-def read_usage(usernames: list[str]) -> dict[str, dict]:
-    """Accounting per user from radacct: sessions, open sessions, seconds, octets, first start."""
+def read_usage(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """Accounting per user of the scope from radacct: sessions, open sessions, seconds,
+    octets, first start."""
     if not usernames:
         return {}
     with connections[_alias()].cursor() as cursor:
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
         match, params = _in(cursor, usernames)
         cursor.execute(
             "SELECT username, count(*), count(*) - count(acctstoptime),"
@@ -144,13 +201,26 @@ def read_usage(usernames: list[str]) -> dict[str, dict]:
 
 
 def replace_nas(scope: str, clients: list[dict]) -> int:
-    """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`."""
+    """Make the nas rows of `scope` (one RADIUS server's routers) exactly `clients`.
+
+    FreeRADIUS knows a client by its address: an address another scope's NAS row holds is
+    refused (its secret would be replaced by this one's), nothing written."""
     description = NAS_SCOPE_PREFIX + scope
     rows = [
         (c["nasname"], c["shortname"], c["type"], c["secret"], description)
         for c in attributes.clean_nas(clients)
     ]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        names = sorted({row[0] for row in rows})
+        if names:
+            match, params = _in(cursor, names)
+            cursor.execute(
+                f"SELECT DISTINCT nasname FROM nas WHERE nasname {match}"
+                " AND (description IS NULL OR description <> %s)", [*params, description])
+            taken = [row[0] for row in cursor.fetchall()]
+            if taken:
+                raise ScopeConflict(
+                    f"NAS address(es) held by another RADIUS server: {', '.join(taken[:5])}")
         cursor.execute("DELETE FROM nas WHERE description = %s", [description])
         _insert(cursor, "nas", ("nasname", "shortname", "type", "secret", "description"), rows)
     return len(rows)
@@ -168,3 +238,107 @@ def read_nas(scope: str) -> list[dict]:
             {"nasname": n, "shortname": s, "type": t, "secret": secret}
             for n, s, t, secret in cursor.fetchall()
         ]
+
+
+ACCOUNTING_COLUMNS = (
+    "r.changeseq, r.acctuniqueid, r.acctsessionid, r.username, r.nasipaddress, r.nasportid,"
+    " r.callingstationid, r.framedipaddress, r.calledstationid, r.acctstarttime,"
+    " r.acctupdatetime, r.acctstoptime, r.acctsessiontime, r.acctinputoctets,"
+    " r.acctoutputoctets, r.acctterminatecause"
+)
+ACCOUNTING_KEYS = ("seq", "id", "session_id", "username", "nas", "nas_port", "mac", "ip",
+                   "called", "start", "update", "stop", "seconds", "in", "out", "cause")
+
+
+def _iso(value):
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def read_accounting(scope: str, after: int, limit: int) -> dict:
+    """The scope's radacct rows changed after change number `after`, in change order: every
+    Start, Interim-Update and Stop (and close) gives its row a new number, so a reader that
+    keeps the last number it saw misses nothing and reads nothing twice."""
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ACCOUNTING_COLUMNS} FROM radacct r"
+            " JOIN radowner o ON o.username = r.username AND o.scope = %s"
+            " WHERE r.changeseq > %s ORDER BY r.changeseq LIMIT %s",
+            [scope, after, limit + 1])
+        rows = cursor.fetchall()
+    more = len(rows) > limit
+    out = []
+    for row in rows[:limit]:
+        item = dict(zip(ACCOUNTING_KEYS, row, strict=True))
+        for key in ("start", "update", "stop"):
+            item[key] = _iso(item[key])
+        for key in ("seconds", "in", "out"):
+            item[key] = int(item[key] or 0)
+        for key in ("nas", "ip"):
+            item[key] = str(item[key]) if item[key] is not None else ""
+        item["cause"] = item["cause"] or ""
+        out.append(item)
+    return {"rows": out, "last": out[-1]["seq"] if out else after, "more": more}
+
+
+def close_sessions(scope: str, unique_ids: list[str], cause: str) -> int:
+    """Close the scope's open sessions among these (a router no longer lists them): stopped at
+    their last update, usage as last reported, `cause` as the termination cause. Nothing is
+    deleted. Returns how many were closed."""
+    if not unique_ids:
+        return 0
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        match, params = _in(cursor, unique_ids)
+        now = "now()" if cursor.db.vendor == "postgresql" else "CURRENT_TIMESTAMP"
+        cursor.execute(
+            f"UPDATE radacct SET acctstoptime = COALESCE(acctupdatetime, acctstarttime, {now}),"
+            f" acctterminatecause = %s WHERE acctuniqueid {match} AND acctstoptime IS NULL"
+            " AND username IN (SELECT username FROM radowner WHERE scope = %s)",
+            [cause, *params, scope])
+        return cursor.rowcount
+
+
+def read_bindings(scope: str, usernames: list[str]) -> dict[str, dict]:
+    """The device each of the scope's users is bound to (Hotspot-Device-Lock), if any."""
+    if not usernames:
+        return {}
+    with connections[_alias()].cursor() as cursor:
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT username, callingstationid, boundat FROM radbinding"
+                       f" WHERE username {match}", params)
+        return {name: {"mac": mac, "bound_at": _iso(at)} for name, mac, at in cursor.fetchall()}
+
+
+def release_bindings(scope: str, usernames: list[str]) -> int:
+    """Unbind the scope's users from their device: the next device to log in is bound."""
+    if not usernames:
+        return 0
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT count(*) FROM radowner WHERE username {match} AND scope <> %s",
+                       [*params, scope])
+        if cursor.fetchone()[0]:
+            raise ScopeConflict("a username belongs to another RADIUS server")
+        cursor.execute(
+            f"DELETE FROM radbinding WHERE username {match}"
+            " AND username IN (SELECT username FROM radowner WHERE scope = %s)",
+            [*params, scope])
+        return cursor.rowcount
+
+
+def nas_secret(scope: str, nasname: str) -> str | None:
+    """The secret of the scope's NAS row for this address (None: not the scope's NAS)."""
+    with connections[_alias()].cursor() as cursor:
+        cursor.execute("SELECT secret FROM nas WHERE nasname = %s AND description = %s",
+                       [nasname, NAS_SCOPE_PREFIX + scope])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def owns(scope: str, username: str) -> bool:
+    with connections[_alias()].cursor() as cursor:
+        return bool(_own(cursor, scope, [username]))

@@ -1,11 +1,17 @@
-"""Keep each RADIUS server's NAS list current when routers or the server change."""
+"""Keep each RADIUS server's NAS list current when routers or the server change, and
+this installation's agent in step with each server's token."""
+
+import logging
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from hotspot.jobs import enqueue
+from radius import scopes
 from radius.models import RadiusServer
 from routers.models import Router
+
+log = logging.getLogger(__name__)
 
 NAS_FIELDS = {"radius_server", "host", "name"}
 
@@ -44,6 +50,17 @@ def router_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=RadiusServer, dispatch_uid="radius-server-nas")
 def server_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    try:
+        scopes.register_local(instance)
+    except scopes.TokenError:
+        # Two servers given the same token by hand: the first keeps it.
+        log.warning("RADIUS server %s: its agent token grants another scope here", instance.pk)
     # The secret may have changed (it is write-only, so any save may carry a new one).
-    if not raw:
-        _enqueue([instance.pk])
+    _enqueue([instance.pk])
+
+
+@receiver(post_delete, sender=RadiusServer, dispatch_uid="radius-server-gone")
+def server_deleted(sender, instance, **kwargs):
+    scopes.forget_local(instance)

@@ -12,7 +12,8 @@ class VoucherProfileForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = VoucherProfile
         fields = ["name", "time_limit", "data_limit", "rate_limit_up", "rate_limit_down",
-                  "shared_users", "validity", "validity_seconds", "fixed_expiry", "price"]
+                  "shared_users", "bind_device", "validity", "validity_seconds",
+                  "fixed_expiry", "price"]
         labels = {"time_limit": "Time limit (seconds)", "data_limit": "Data limit (bytes)",
                   "shared_users": "Shared users (simultaneous sessions)",
                   "validity_seconds": "Valid for (seconds after first use)"}

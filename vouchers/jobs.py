@@ -33,7 +33,6 @@ def reconcile_pending() -> list[int]:
 @every("VOUCHER_EXPIRE_SECONDS", 600)
 @job(queues.DEFAULT)
 def expire_vouchers() -> int:
-    """Expiry of used and outdated vouchers."""
-    for batch in lifecycle.batches_in_use():
-        lifecycle.refresh_usage(batch)
+    """Expiry of outdated vouchers."""
+    # First use and used-up come with accounting (accounting.services.feed); expiry is time.
     return lifecycle.expire_vouchers()

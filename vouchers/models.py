@@ -18,6 +18,10 @@ class VoucherProfile(models.Model):
     rate_limit_up = models.CharField(max_length=20, blank=True, help_text="e.g. 2M")
     rate_limit_down = models.CharField(max_length=20, blank=True, help_text="e.g. 5M")
     shared_users = models.PositiveIntegerField(default=1)
+    bind_device = models.BooleanField(
+        "one device per voucher", default=False,
+        help_text="A voucher works only on the first device it logs in from (its MAC); "
+                  "the operator can release it.")
     validity = models.CharField(
         max_length=20, choices=Validity.choices, default=Validity.AFTER_FIRST_USE
     )
@@ -107,6 +111,8 @@ class Voucher(models.Model):
     password = models.CharField(max_length=40)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNUSED)
     first_used_at = models.DateTimeField(null=True, blank=True)
+    # When the operator last released the voucher's device: the next device is bound.
+    device_released_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     radius_sync_status = models.CharField(
         max_length=10, choices=SyncStatus.choices, default=SyncStatus.PENDING

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 from hotspot.jobs import enqueue
 from vouchers import jobs
 from vouchers.forms import GenerateForm, VoucherFilterForm, VoucherProfileForm
-from vouchers.models import VoucherBatch, VoucherProfile
+from vouchers.models import Voucher, VoucherBatch, VoucherProfile
 from vouchers.services import lifecycle, printing
 from vouchers.services.generate import GenerationError, generate_batch
 from vouchers.services.sync import batch_progress
 
 PRINT_PAGE_SIZE = 200
+SESSIONS_SHOWN = 20
 
 
 def org_batches(request):
@@ -172,3 +173,44 @@ def _back(request, batch):
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def voucher_detail(request, pk):
+    """One voucher: what it has used and has left, its sessions, day by day."""
+    from accounting.models import Disconnect
+    from accounting.views import with_remaining
+    from vouchers.services import usage
+
+    voucher = get_object_or_404(
+        Voucher.objects.filter(organization=request.organization)
+        .select_related("batch__profile", "batch__radius_server"), pk=pk)
+    profile = voucher.batch.profile
+    used = usage.totals([voucher.pk]).get(voucher.pk, usage.Usage())
+    # Router names only: a Router carries an encrypted token, decrypted whenever one is loaded.
+    sessions = voucher.sessions.select_related("router", "voucher__batch__profile").defer(
+        "router__config_token").order_by("-started_at", "-id")[:SESSIONS_SHOWN]
+    first = voucher.sessions.select_related("router").defer("router__config_token").order_by(
+        "started_at", "id").first()
+    context = {
+        "voucher": voucher, "batch": voucher.batch, "profile": profile, "used": used,
+        "left": usage.remaining(voucher, profile, used), "first": first,
+        "rows": with_remaining(sessions), "days": voucher.daily_usage.order_by("-day")[:31],
+        "disconnects": Disconnect.objects.filter(session__voucher=voucher)
+        .order_by("-created_at")[:10],
+        "bound": lifecycle.bound_device(voucher) if profile.bind_device else None,
+    }
+    return render(request, "vouchers/voucher.html", context)
+
+
+@require_POST
+def voucher_release_device(request, pk):
+    """Release a voucher's device: the next device to log in is bound instead."""
+    voucher = get_object_or_404(Voucher.objects.filter(organization=request.organization)
+                                .select_related("batch__radius_server", "batch__router"), pk=pk)
+    try:
+        lifecycle.release_device(voucher)
+    except lifecycle.DeviceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Device released: the next device to log in is bound.")
+    return redirect("vouchers:voucher", pk=voucher.pk)

@@ -153,7 +153,10 @@ def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
         plan.add("profiles", "/ip/hotspot/profile", f"hotspot profile for {name}", name=profile,
                  **{"hotspot-address": str(gateway.ip), "dns-name": hs["dns_name"],
                     "login-by": ",".join(hs["login_by"]), "html-directory": directory,
-                    "use-radius": "yes" if use_radius else "no"})
+                    "use-radius": "yes" if use_radius else "no",
+                    **({"radius-accounting": "yes",
+                        "radius-interim-update": f"{_interim_seconds()}s"} if use_radius
+                       else {})})
         plan.add("servers", "/ip/hotspot", f"hotspot server on {name}", name=plan.name(name),
                  interface=name, **{"address-pool": pool, "profile": profile,
                                     "disabled": "no"})
@@ -189,14 +192,33 @@ def _radius(plan: Plan, rad: dict, server) -> None:
                 if on]
     plan.add("radius", "/radius", f"RADIUS server {server.host}", address=server.host,
              secret=SECRET_REF, service=",".join(services),
+             # FreeRADIUS answers a reject after reject_delay (1 s): the default 300 ms
+             # would take every wrong password for a server that is down.
+             timeout="3s",
              **{"authentication-port": str(server.auth_port),
                 "accounting-port": str(server.acct_port)})
     if rad.get("pppoe"):
-        plan.set("radius", "/ppp/aaa", "PPP uses RADIUS", **{"use-radius": "yes",
-                                                              "accounting": "yes"})
+        plan.set("radius", "/ppp/aaa", "PPP uses RADIUS", **{
+            "use-radius": "yes", "accounting": "yes",
+            "interim-update": f"{_interim_seconds()}s"})
     if rad.get("incoming", True):
-        plan.set("radius", "/radius/incoming", "accept RADIUS disconnect/CoA", accept="yes")
+        plan.set("radius", "/radius/incoming", "accept RADIUS disconnect/CoA", accept="yes",
+                 port=str(_incoming_port()))
     if plan.choices.get("hotspot"):
         # Hotspot clients reach the RADIUS host before they log in (status pages, portal).
         plan.add("firewall", "/ip/hotspot/walled-garden/ip", "walled garden: RADIUS host",
                  **{"dst-address": server.host, "action": "accept"})
+
+
+def _interim_seconds() -> int:
+    """Interim accounting updates every RADIUS_INTERIM_INTERVAL seconds (5 minutes)."""
+    from django.conf import settings
+
+    return settings.RADIUS_INTERIM_INTERVAL
+
+
+def _incoming_port() -> int:
+    """The UDP port the router takes Disconnect/CoA on (RADIUS_INCOMING_PORT, 3799)."""
+    from django.conf import settings
+
+    return settings.RADIUS_INCOMING_PORT

@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--flash", action="store_true",
                         help="the board has a flash/ directory; other files vanish at reboot")
     parser.add_argument("--quiet", action="store_true", help="print only a summary line")
+    from .nas import add_client_command
+
+    add_client_command(parser)  # routersim client: a simulated router as a RADIUS NAS
 
 
 async def serve(host: str, port: int, count: int, identity: str, version: str,
@@ -57,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description="Simulated MikroTik routers (RouterOS API).")
     add_arguments(parser)
     args = parser.parse_args(argv)
+    if getattr(args, "subcommand", None) == "client":
+        from .nas import run_client
+
+        return asyncio.run(run_client(vars(args), args.host, args.port, sys.stdout))
     try:
         asyncio.run(serve(args.host, args.port, args.count, args.identity, args.ros_version,
                           args.tls_port, args.quiet, profile=args.profile, flash=args.flash,

@@ -135,6 +135,8 @@ def execute(state: RouterState, menu: str, command: str, args: dict[str, str],
         if command != "set":
             raise no_such_command(command)
         state.singleton(menu).update(validate.normalize(menu, command, args))
+        if menu == "/radius/incoming" and state.nas is not None:
+            state.nas.incoming_changed()  # the NAS listens (or stops) for Disconnect/CoA
         return Result()
     table = state.table(menu)
     if numbers is None and command in ("set", "remove", "enable", "disable", "run", "move",
@@ -394,6 +396,8 @@ def remove(state: RouterState, menu: str, ids: Ids) -> None:
         if menu == "/certificate":
             state.cert_material.pop(item_id, None)
         # Items that referenced this one stay, as on RouterOS (which shows them invalid).
+    if menu in ("/ip/hotspot/active", "/ppp/active") and state.nas is not None:
+        state.nas.removed(menu, {})  # a removed session ends: its Accounting Stop goes out
     changed(state, menu)
 
 

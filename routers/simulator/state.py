@@ -141,6 +141,7 @@ class RouterState:
         self._initial_users = users if users is not None else {"admin": ""}
         self._tables: dict[str, Table] = {}
         self._singletons: dict[str, dict[str, str]] = {}
+        self.nas: Any = None  # nas.Nas once the router serves RADIUS clients (nas.for_router)
         if profile != "bare" or flash:
             from .profiles import apply
 

@@ -308,7 +308,15 @@ class RouterHandle:
         """Put back a state from `save_state` (a copy of it: it can be restored again)."""
         self._sim.call(lambda: setattr(self.router, "state", _copy_state(saved)))
 
+    @property
+    def nas(self):
+        """The router as a RADIUS NAS: clients log in, use, leave (routers.simulator.nas)."""
+        from .nas import NasHandle
+
+        return NasHandle(self._sim, self.router)
+
     def stop(self) -> None:
+        self.nas.close()
         self._sim.stop_router(self)
 
 
@@ -318,6 +326,8 @@ def _copy_state(state: RouterState) -> RouterState:
     import copy
 
     memo = {id(state.hooks): state.hooks, id(state.cert_material): state.cert_material}
+    if state.nas is not None:  # the NAS's clients and sockets belong to the running router
+        memo[id(state.nas)] = state.nas
     return copy.deepcopy(state, memo)
 
 

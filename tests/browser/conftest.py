@@ -85,7 +85,6 @@ def server_env() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": settings.SECRET_KEY,
         "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-        "RADIUS_AGENT_TOKEN": settings.RADIUS_AGENT_TOKEN,
         "SERVE_STATIC": "1",
         "DEBUG": "0",
         "PROBE_INTERVAL_SECONDS": "0.5",

@@ -20,6 +20,9 @@ def voucher(username="V1", **kw):
 
 @pytest.fixture
 def agent(client, agent_settings, radius_tables):
+    from radius.scopes import set_scope
+
+    set_scope("scope-a", AGENT_TOKEN)
     return client
 
 
@@ -31,6 +34,7 @@ def test_it_writes_freeradius_rows_with_mikrotik_attributes(agent):
     assert [r[1:] for r in radius_rows("radcheck", ["V1"])] == [
         ("Cleartext-Password", ":=", "pw1"),
         ("Expiration", ":=", "01 Jan 2030 00:00:00"),
+        ("Hotspot-Data-Limit", ":=", str(5 * 2**30)),
         ("Max-All-Session", ":=", "3600"),
         ("Simultaneous-Use", ":=", "1"),
     ]
@@ -46,7 +50,7 @@ def test_it_is_idempotent_when_a_batch_is_resent(agent):
     post(agent, {"vouchers": [voucher("A"), voucher("B")]})
     post(agent, {"vouchers": [voucher("A"), voucher("B", password="new")]})
 
-    assert len(radius_rows("radcheck", ["A", "B"])) == 8
+    assert len(radius_rows("radcheck", ["A", "B"])) == 10
     assert ("B", "Cleartext-Password", ":=", "new") in radius_rows("radcheck", ["B"])
 
 
@@ -98,7 +102,7 @@ def test_it_reads_rows_back_and_deletes_users(agent):
 
     assert agent.delete(f"{URL}A/", headers=auth).json() == {"success": True, "deleted": 1}
     assert radius_rows("radcheck", ["A"]) == []
-    assert len(radius_rows("radcheck", ["B"])) == 4
+    assert len(radius_rows("radcheck", ["B"])) == 5
 
 
 def test_it_answers_a_write_with_the_rows_read_back_when_asked(agent):
@@ -114,11 +118,10 @@ def test_it_answers_a_write_with_the_rows_read_back_when_asked(agent):
 
 def test_it_replaces_a_scopes_nas_rows(agent, radius_tables):
     auth = {"Authorization": f"Bearer {AGENT_TOKEN}"}
-    body = {"scope": "server1", "nas": [{"nasname": "10.0.0.1", "shortname": "gw",
-                                         "secret": "s3cret"}]}
+    body = {"nas": [{"nasname": "10.0.0.1", "shortname": "gw", "secret": "s3cret"}]}
     for _ in range(2):
         agent.put("/radius/agent/nas/", data=json.dumps(body), content_type="application/json",
                   headers=auth)
     with radius_tables.cursor() as cursor:
-        cursor.execute("SELECT nasname, shortname, secret, type FROM nas")
-        assert cursor.fetchall() == [("10.0.0.1", "gw", "s3cret", "other")]
+        cursor.execute("SELECT nasname, shortname, secret, type, description FROM nas")
+        assert cursor.fetchall() == [("10.0.0.1", "gw", "s3cret", "other", "hotspot:scope-a")]

@@ -6,11 +6,8 @@ fails (CI installs it).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from pyrad import packet
 from pyrad.client import Client
@@ -18,30 +15,14 @@ from pyrad.dictionary import Dictionary
 
 from conftest import run_jobs
 from hotspot import queues
+from radius.coa import DICTIONARY
 from tests.radius.fixtures import NAS_SECRET
-from tests.radius.freeradius import FreeRadius, free_udp_port, write_config
+from tests.radius.freeradius import FreeRadius
 from vouchers.models import VoucherProfile
 from vouchers.services.generate import generate_batch
 from vouchers.services.lifecycle import revoke_voucher
 
-DICTIONARY = Path(__file__).with_name("dictionary")
 GiB = 2**30
-
-
-@pytest.fixture
-def freeradius(tmp_path):
-    if connection.vendor != "postgresql":
-        # FreeRADIUS reads the agent's tables over rlm_sql_postgresql; the SQLite test
-        # database lives in memory. CI always runs on PostgreSQL: never skip there.
-        message = "the FreeRADIUS end-to-end test needs PostgreSQL: set DATABASE_URL"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    auth_port, acct_port = free_udp_port(), free_udp_port()
-    root = write_config(tmp_path / "raddb", connection.settings_dict, auth_port, acct_port)
-    server = FreeRadius(root, auth_port, acct_port)
-    yield server
-    server.stop()
 
 
 def radius_client(server: FreeRadius, secret: str) -> Client:

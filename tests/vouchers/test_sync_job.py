@@ -18,7 +18,8 @@ def test_it_syncs_a_batch_through_the_agent_in_a_real_worker(acme, profile, radi
     assert all(v.radius_synced_at for v in vouchers)
     codes = [v.code for v in vouchers]
     check = radius_rows("radcheck", codes)
-    assert len(check) == 600 * 4  # password, simultaneous use, time limit, validity
+    # password, simultaneous use, time limit, data limit, validity
+    assert len(check) == 600 * 5
     assert (codes[0], "Cleartext-Password", ":=", vouchers[0].password) in check
     reply = radius_rows("radreply", codes[:1])
     assert [r[1:] for r in reply] == [
@@ -60,7 +61,7 @@ def test_it_fails_vouchers_after_three_attempts_and_retries_them_when_the_agent_
 
     assert set(batch.vouchers.values_list("radius_sync_status", flat=True)) == {"synced"}
     codes = [v.code for v in vouchers]
-    assert len(radius_rows("radcheck", codes)) == 300 * 4
+    assert len(radius_rows("radcheck", codes)) == 300 * 5
 
 
 def test_it_removes_revoked_vouchers_from_radius(acme, profile, radius_server):

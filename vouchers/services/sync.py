@@ -71,6 +71,7 @@ def payload_for(voucher: Voucher, profile: VoucherProfile) -> dict:
         "simultaneous_use": profile.shared_users or None,
         "expiry": voucher.expires_at.isoformat() if voucher.expires_at else None,
         "valid_for": profile.validity_seconds if after_first_use else None,
+        "bind_device": profile.bind_device,
     }
 
 

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         add_arguments(parser)
 
     def handle(self, *args, **options) -> None:
+        if options.get("subcommand") == "client":
+            from routers.simulator.nas import run_client
+
+            if asyncio.run(run_client(options, options["host"], 0, self.stdout)):
+                raise SystemExit(1)
+            return
         try:
             asyncio.run(serve(options["host"], options["port"], options["count"],
                               options["identity"], options["ros_version"], options["tls_port"],
