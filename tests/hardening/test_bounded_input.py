@@ -10,7 +10,15 @@ from routers.choices import RouterStatus
 from routers.models import Router, RouterConfig
 from tests.hardening.helpers import row_counts
 from tests.provisioning.helpers import HOTSPOT, online_router, radius_server, with_radius
-from tests.radius.fixtures import AGENT_TOKEN
+AGENT_TOKEN = "hardening-agent-token-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def agent_scope(db):
+    """This installation's agent accepts AGENT_TOKEN for a scope of these tests' own."""
+    from radius.scopes import set_scope
+
+    set_scope("s-hardening", AGENT_TOKEN, "hardening tests")
 
 DEEP = "[" * 50000
 AGENT = {"HTTP_AUTHORIZATION": f"Bearer {AGENT_TOKEN}"}
