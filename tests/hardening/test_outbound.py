@@ -10,7 +10,7 @@ from django.db import connection
 from radius.client import AgentClient, AgentError
 from radius.models import RadiusServer
 from routers.models import Router
-from routers.services.fanout import Reach
+from routers.services.connect import Reach
 from routers.services.probing import probe
 
 AGENT_FORM = {"name": "main", "host": "10.0.0.5", "auth_port": 1812, "acct_port": 1813,
