@@ -263,6 +263,33 @@ for _network in OUTBOUND_ALLOW_NETWORKS:
             f"OUTBOUND_ALLOW_NETWORKS: {_network!r} is not a network like 127.0.0.0/8"
         ) from None
 
+
+
+def envprefixes(name: str) -> tuple[str, ...]:
+    """Comma-separated IPv4/IPv6 addresses or networks, as prefixes ("192.0.2.7/32").
+
+    Anything else stops the server at startup: these values go into router scripts.
+    """
+    prefixes = []
+    for entry in os.environ.get(name, "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            prefixes.append(str(ipaddress.ip_network(entry, strict=True)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {entry[:80]!r} is not an address or network like 192.0.2.7 or "
+                "192.0.2.0/24 (a network's host bits must be zero)"
+            ) from None
+    return tuple(dict.fromkeys(prefixes))
+
+
+# The addresses this server reaches routers from (as the routers see them, after any NAT).
+# The initial script limits the router's api (and api-ssl) service to them; empty leaves
+# the API open to every address, and the wizard says so.
+MANAGEMENT_ADDRESSES = envprefixes("MANAGEMENT_ADDRESSES")
+
 # Router onboarding and probing (seed 000: every 10 s, up to 60 attempts).
 PROBE_INTERVAL_SECONDS = envfloat("PROBE_INTERVAL_SECONDS", 10)
 # How often the scheduler looks for routers due for a probe.

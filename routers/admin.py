@@ -12,7 +12,8 @@ class RouterAdmin(admin.ModelAdmin):
     # The config token is encrypted and never shown here; status changes go
     # through Router.set_status, so the admin shows it read-only.
     readonly_fields = ["status", "model", "board", "routeros_version", "serial", "last_seen",
-                       "probe_attempts", "missed_checks", "created_at", "updated_at"]
+                       "probe_attempts", "missed_checks", "tls_fingerprint", "tls_pinned_at",
+                       "created_at", "updated_at"]
     exclude = ["config_token"]
 
 

@@ -43,5 +43,7 @@ class ProbeOutcome(models.TextChoices):
     TIMEOUT = "timeout", "Timed out"
     LOGIN_REFUSED = "login_refused", "Login refused"
     TLS = "tls", "TLS failure"
+    CERTIFICATE_CHANGED = "certificate_changed", "Certificate changed"
+    CLOSED = "closed", "Closed by the router"
     TOO_OLD = "too_old", "RouterOS too old"
     ERROR = "error", "Error"

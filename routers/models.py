@@ -29,6 +29,12 @@ class Router(models.Model):
     host = models.CharField("management host", max_length=253)
     api_port = models.PositiveIntegerField(default=8728)
     use_tls = models.BooleanField("TLS (api-ssl)", default=False)
+    # Trust on first use: the SHA-256 of api-ssl's certificate, taken at the first successful
+    # probe; every later connection refuses another (routers.services.tls clears it).
+    tls_fingerprint = models.CharField("api-ssl certificate (SHA-256)", max_length=64,
+                                       blank=True, editable=False)
+    tls_pinned_at = models.DateTimeField("certificate trusted at", null=True, blank=True,
+                                         editable=False)
     api_username = models.CharField(max_length=80)
     config_token = EncryptedTextField(editable=False)
     status = models.CharField(
@@ -136,6 +142,7 @@ class RouterEvent(models.Model):
         STATUS = "status", "Status change"
         CONNECTED = "router_connected", "Router connected"
         TOKEN = "token", "New token"
+        CERTIFICATE = "certificate", "Certificate"
         INFO = "info", "Info"
 
     router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="events")

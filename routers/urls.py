@@ -15,6 +15,8 @@ urlpatterns = [
          name="config-download"),
     path("routers/<int:pk>/probe-again/", views.probe_again, name="probe-again"),
     path("routers/<int:pk>/new-token/", views.new_token, name="new-token"),
+    path("routers/<int:pk>/trust-certificate/", views.retrust_certificate,
+         name="trust-certificate"),
     path("routers/<int:pk>/delete/", views.router_delete, name="delete"),
     path("routers/<int:pk>/remove-config/", views.router_remove_config, name="remove-config"),
     path("api/routers/create-with-config", api.create_with_config, name="api-create"),

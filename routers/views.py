@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from routers.choices import ConfigKind, RouterStatus
 from routers.forms import RouterForm
 from routers.models import Router, RouterConfig
-from routers.services import onboarding, probing, removal
+from routers.services import onboarding, probing, removal, tls
 from routers.services.stages import stage_of
 
 # htmx stops polling when a response has this status (htmx docs: 286).
@@ -116,8 +116,10 @@ def wizard(request, pk):
     if stage >= 3:
         return redirect("provisioning:wizard", router.pk)
     config = onboarding.latest_config(router, ConfigKind.INITIAL)
+    # Which addresses this script limits the API to ([] = open to all: the page warns).
+    api_addresses = ((config.plan or {}).get("api_addresses") or []) if config else []
     context = {"router": router, "stage": stage, "config": config,
-               **probing.probe_panel_context(router)}
+               "api_addresses": api_addresses, **probing.probe_panel_context(router)}
     return render(request, "routers/wizard_connect.html", context)
 
 
@@ -174,3 +176,21 @@ def new_token(request, pk):
     messages.success(request, "New token issued. Apply the new initial script on the router; "
                               "the old token stops working at the next probe.")
     return redirect("routers:wizard", router.pk)
+
+
+def retrust_certificate(request, pk):
+    """Confirm, then forget the pinned api-ssl certificate and probe again (pins anew)."""
+    router = get_object_or_404(org_routers(request), pk=pk)
+    if request.method == "POST":
+        try:
+            tls.retrust(router, request.user)
+        except tls.RetrustRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("routers:detail", router.pk)
+        messages.success(request, f"{router.name}: the next successful probe trusts the "
+                                  "certificate the router serves then.")
+        return redirect("routers:detail", router.pk)
+    last = router.probe_log.filter(outcome="certificate_changed").first()
+    return render(request, "routers/confirm_retrust.html",
+                  {"router": router, "last_refusal": last,
+                   "certificate_name": onboarding.CERTIFICATE_NAME})

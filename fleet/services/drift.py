@@ -137,7 +137,7 @@ def _target(dep: Deployment, secrets: dict[int, str]) -> Target:
     sets = tuple(_expected(s, "", secret) for s in plan.steps if s.action == "set")
     r = dep.router
     return Target(r.pk, r.host, r.api_port, r.api_username, r.config_token, r.use_tls,
-                  dep.pk, plan.tag, items, sets)
+                  dep.pk, plan.tag, items, sets, tls_fingerprint=r.tls_fingerprint)
 
 
 def _expected(step, item_id: str, secret: str | None) -> Expected:

@@ -59,7 +59,7 @@ def reachable_targets(routers: QuerySet | None = None) -> list[Reach]:
     """The routers to check (all by default; a benchmark passes its own)."""
     routers = Router.objects.all() if routers is None else routers
     rows = routers.filter(status__in=REACHABLE).values_list(*Reach.FIELDS)
-    return [Reach(*row) for row in rows]
+    return [Reach.from_row(row) for row in rows]
 
 
 def check_all(targets: list[Reach], timeout: float, parallel: int) -> dict[int, str | None]:

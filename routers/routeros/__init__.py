@@ -3,6 +3,8 @@
 from .client import Reply, RouterOSClient, probe, to_api
 from .errors import (
     RouterAuthFailed,
+    RouterCertificateChanged,
+    RouterClosedEarly,
     RouterCommandError,
     RouterConnectionLost,
     RouterOSError,
@@ -13,7 +15,8 @@ from .errors import (
 from .quoting import check_script, rsc_line, rsc_quote
 
 __all__ = [
-    "Reply", "RouterAuthFailed", "RouterCommandError", "RouterConnectionLost", "RouterOSClient",
+    "Reply", "RouterAuthFailed", "RouterCertificateChanged", "RouterClosedEarly",
+    "RouterCommandError", "RouterConnectionLost", "RouterOSClient",
     "RouterOSError", "RouterTLSError", "RouterTimeout", "RouterUnreachable", "check_script",
     "probe", "rsc_line", "rsc_quote", "to_api",
 ]

@@ -9,10 +9,17 @@
 Every wait is bounded: connect + login share one deadline (``timeout``), and each
 command gets ``command_timeout`` in total, however the bytes trickle in. One
 client per thread (routeros-api has no locking).
+
+With TLS, ``tls_fingerprint`` pins api-ssl's certificate: the SHA-256 of the
+certificate it serves must match, checked right after the handshake and before the
+login (a changed certificate never sees the password). ``peer_fingerprint`` tells what
+was served, for pinning on first use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import socket
 import ssl
 import time
@@ -28,6 +35,8 @@ from hotspot import outbound
 from .errors import (
     RouterAddressRefused,
     RouterAuthFailed,
+    RouterCertificateChanged,
+    RouterClosedEarly,
     RouterCommandError,
     RouterConnectionLost,
     RouterOSError,
@@ -58,6 +67,7 @@ class _DeadlineSocket(api_socket.SocketWrapper):
     """Each read waits only for what is left of the current deadline."""
 
     deadline: float | None = None
+    received = 0  # bytes read so far: 0 when the router closed before a word
 
     def receive(self, length: int) -> bytes:
         if self.deadline is not None:
@@ -65,7 +75,9 @@ class _DeadlineSocket(api_socket.SocketWrapper):
             if remaining <= 0:
                 raise TimeoutError("timed out")
             self.socket.settimeout(remaining)
-        return super().receive(length)
+        data = super().receive(length)
+        self.received += len(data)
+        return data
 
 
 class _Connection(base_api.Connection):
@@ -101,6 +113,11 @@ def _unreachable_reason(exc: BaseException) -> str:
     return "network"
 
 
+def fingerprint_text(value: str) -> str:
+    """A SHA-256 fingerprint as 64 lowercase hex digits (colons and spaces dropped)."""
+    return "".join(ch for ch in (value or "").lower() if ch in "0123456789abcdef")
+
+
 def _timed_out(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
@@ -115,7 +132,8 @@ class RouterOSClient:
 
     def __init__(self, host: str, port: int | None = None, username: str = "admin",
                  password: str = "", use_tls: bool = False, timeout: float = 10.0,
-                 command_timeout: float | None = None, *, outbound_policy: bool = True) -> None:
+                 command_timeout: float | None = None, *, outbound_policy: bool = True,
+                 tls_fingerprint: str = "") -> None:
         self.host = host
         self.port = port or (8729 if use_tls else 8728)
         self.username = username
@@ -126,6 +144,10 @@ class RouterOSClient:
         # hotspot.outbound: refuse loopback, link-local and the installation's own services
         # (off only for tools whose user names the address on the command line).
         self.outbound_policy = outbound_policy
+        # The pinned SHA-256 of api-ssl's certificate ("" = not pinned yet: accept, note it).
+        self.tls_fingerprint = fingerprint_text(tls_fingerprint)
+        self.peer_fingerprint = ""  # what api-ssl served at the last connect
+        self.local_address = ""  # this end's address of the last connection
         self._sock: _DeadlineSocket | None = None
         self._conn: _Connection | None = None
         self._api: RouterOsApi | None = None
@@ -166,10 +188,13 @@ class RouterOSClient:
                                      "/login", self.host, self.port) from None
         except exceptions.RouterOsApiError as exc:
             timed_out = _timed_out(exc)
+            silent = self._sock is not None and self._sock.received == 0
             self.close()
             if timed_out:
                 raise RouterUnreachable("timeout", self.host, self.port,
                                         "no answer to login") from None
+            if silent:  # accepted, then closed before a word: RouterOS's `address=` does this
+                raise RouterClosedEarly(self.local_address, self.host, self.port) from None
             raise RouterConnectionLost(f"{self.host}:{self.port}: connection lost during login",
                                        self.host, self.port) from None
         self._api = api
@@ -191,15 +216,20 @@ class RouterOSClient:
         # routeros-api writes a sentence word by word; without NODELAY, Nagle's
         # algorithm and delayed ACKs hold each command back by ~40 ms.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            self.local_address = str(sock.getsockname()[0])
+        except OSError:
+            self.local_address = ""
         if not self.use_tls:
             return sock
-        # RouterOS's api-ssl usually has a self-signed certificate: encrypt, don't verify.
+        # RouterOS's api-ssl has a self-signed certificate (no CA to verify it against):
+        # encrypt, and pin the certificate itself instead (trust on first use).
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         try:
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            return context.wrap_socket(sock, server_hostname=self.host)
+            tls = context.wrap_socket(sock, server_hostname=self.host)
         except TimeoutError:
             sock.close()
             raise RouterUnreachable("timeout", self.host, self.port, "TLS handshake") from None
@@ -207,6 +237,22 @@ class RouterOSClient:
             sock.close()
             raise RouterTLSError(f"{self.host}:{self.port}: TLS handshake failed: "
                                  f"{type(exc).__name__}", self.host, self.port) from None
+        self._check_certificate(tls)
+        return tls
+
+    def _check_certificate(self, tls: ssl.SSLSocket) -> None:
+        """Note the served certificate's SHA-256; refuse it if it is not the pinned one."""
+        der = tls.getpeercert(binary_form=True)
+        if not der:
+            tls.close()
+            raise RouterTLSError(f"{self.host}:{self.port}: api-ssl served no certificate",
+                                 self.host, self.port)
+        self.peer_fingerprint = hashlib.sha256(der).hexdigest()
+        if self.tls_fingerprint and not hmac.compare_digest(self.peer_fingerprint,
+                                                            self.tls_fingerprint):
+            tls.close()
+            raise RouterCertificateChanged(self.tls_fingerprint, self.peer_fingerprint,
+                                           self.host, self.port)
 
     def close(self) -> None:
         self._api = None

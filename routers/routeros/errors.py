@@ -65,6 +65,20 @@ class RouterTLSError(RouterOSError):
     """The TLS handshake with the api-ssl service failed."""
 
 
+class RouterCertificateChanged(RouterTLSError):
+    """api-ssl served a certificate other than the one pinned at the first probe.
+
+    Raised right after the handshake, before the login: the password is never sent.
+    """
+
+    def __init__(self, pinned: str, served: str, host: str = "",
+                 port: int | None = None) -> None:
+        self.pinned = pinned
+        self.served = served
+        super().__init__(f"{host}:{port}: api-ssl's certificate changed since it was trusted "
+                         f"(SHA-256 now {served}, trusted {pinned}); not logged in", host, port)
+
+
 class RouterCommandError(RouterOSError):
     """RouterOS answered a command with !trap. ``message`` is RouterOS's own words."""
 
@@ -80,3 +94,17 @@ class RouterCommandError(RouterOSError):
 
 class RouterConnectionLost(RouterOSError):
     """The session broke after login (peer closed, !fatal, protocol error)."""
+
+
+class RouterClosedEarly(RouterConnectionLost):
+    """The router accepted the connection and closed it before a word of the login answer.
+
+    RouterOS does that when the service's `address=` list does not hold the client's
+    address. ``source`` is this end's address (the router may see another, after NAT).
+    """
+
+    def __init__(self, source: str = "", host: str = "", port: int | None = None) -> None:
+        self.source = source
+        super().__init__(f"{host}:{port}: the router closed the connection before answering"
+                         f"{f' (this server connected from {source})' if source else ''}",
+                         host, port)

@@ -5,11 +5,13 @@
 `target` is a Router or a Reach (connection details read before threads start). The
 purpose picks the timeouts from settings, so every caller of one kind waits alike:
 connect + login share `connect`, and each command may take `command` seconds.
+With TLS, the router's pinned certificate fingerprint goes with it: a changed
+certificate is refused before the login (routers.services.tls).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -36,14 +38,24 @@ class Reach:
     username: str
     password: str
     use_tls: bool
+    # api-ssl's pinned certificate (SHA-256 hex), "" before the first successful probe.
+    # Keyword-only, so subclasses (fleet.services.drift.Target) may add plain fields.
+    tls_fingerprint: str = field(default="", kw_only=True)
 
-    # Router fields, in this order, for values_list() queries.
-    FIELDS = ("pk", "host", "api_port", "api_username", "config_token", "use_tls")
+    # Router fields, in this order, for values_list() queries (see from_row).
+    FIELDS = ("pk", "host", "api_port", "api_username", "config_token", "use_tls",
+              "tls_fingerprint")
 
     @classmethod
     def of(cls, router) -> Reach:
         return cls(router.pk, router.host, router.api_port, router.api_username,
-                   router.config_token, router.use_tls)
+                   router.config_token, router.use_tls, tls_fingerprint=router.tls_fingerprint)
+
+    @classmethod
+    def from_row(cls, row) -> Reach:
+        """From a values_list(*Reach.FIELDS) row."""
+        *head, fingerprint = row
+        return cls(*head, tls_fingerprint=fingerprint)
 
 
 def timeouts(purpose: str) -> tuple[float, float]:
@@ -58,4 +70,5 @@ def client_for(target, purpose: str = "command", timeout: float | None = None
     reach = target if isinstance(target, Reach) else Reach.of(target)
     connect, command = (timeout, timeout) if timeout else timeouts(purpose)
     return RouterOSClient(reach.host, reach.port, reach.username, reach.password,
-                          use_tls=reach.use_tls, timeout=connect, command_timeout=command)
+                          use_tls=reach.use_tls, timeout=connect, command_timeout=command,
+                          tls_fingerprint=reach.tls_fingerprint if reach.use_tls else "")

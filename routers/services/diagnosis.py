@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from routers.choices import ProbeOutcome
 from routers.routeros import errors
+from routers.services.onboarding import CERTIFICATE_NAME as CERT
 
 MIN_VERSION = (7, 1)
 
@@ -44,6 +47,13 @@ def too_old(version: str) -> Diagnosis:
     )
 
 
+def _allowed_hint() -> str:
+    listed = ", ".join(settings.MANAGEMENT_ADDRESSES)
+    return (f" (this server's MANAGEMENT_ADDRESSES, which new initial scripts allow: {listed})"
+            if listed else " (MANAGEMENT_ADDRESSES is not set on this server, so the initial "
+            "script does not limit them)")
+
+
 def diagnose(exc: Exception, *, host: str, port: int, username: str, use_tls: bool,
              timeout: float) -> Diagnosis:
     service = "api-ssl" if use_tls else "api"
@@ -55,14 +65,43 @@ def diagnose(exc: Exception, *, host: str, port: int, username: str, use_tls: bo
             "Paste the current initial script shown on this page into the router's "
             f"terminal. To check: /user print where name=\"{username}\"",
         )
+    if isinstance(exc, errors.RouterCertificateChanged):
+        return Diagnosis(
+            ProbeOutcome.CERTIFICATE_CHANGED,
+            f"{host}:{port} served a different api-ssl certificate than the one trusted at the "
+            f"first probe (SHA-256 now {exc.served}, trusted {exc.pinned}). The product did "
+            "not log in.",
+            "If the router's certificate was renewed (re-applying the initial script makes a "
+            "new one), check on the router that its fingerprint is the one shown here:\n"
+            f"/certificate print detail where name=\"{CERT}\"\n"
+            "then press \"Trust the new certificate\" on the router's page. If nobody changed "
+            "it, something else may be answering in the router's place: do not trust it.",
+        )
     if isinstance(exc, errors.RouterTLSError):
         return Diagnosis(
             ProbeOutcome.TLS,
             f"The TLS handshake with {host}:{port} failed: {exc}",
-            "api-ssl needs a certificate on the router:\n"
-            "/certificate add name=api-ssl common-name=api-ssl days-valid=3650\n"
-            "/certificate sign api-ssl\n"
-            "/ip service set api-ssl certificate=api-ssl disabled=no",
+            "api-ssl needs a certificate on the router (the initial script makes one: "
+            "apply it again), or the router closed the connection because this server's "
+            f"address is not in api-ssl's allowed addresses{_allowed_hint()}. On the router:\n"
+            f"/certificate add name={CERT} common-name={CERT} days-valid=3650\n"
+            f"/certificate sign {CERT}\n"
+            f"/ip service set api-ssl certificate={CERT} disabled=no\n"
+            "/ip service print detail where name=\"api-ssl\"",
+        )
+    if isinstance(exc, errors.RouterClosedEarly):
+        seen = f" This server connected from {exc.source}." if exc.source else ""
+        return Diagnosis(
+            ProbeOutcome.CLOSED,
+            f"{host}:{port} accepted the connection and closed it before answering: the "
+            f"{service} service does not accept this server's address.{seen}",
+            f"The {service} service's allowed addresses (address=) must include the address "
+            "the router sees this server connect from (after any NAT)"
+            f"{_allowed_hint()}. Check on the router:\n"
+            f"/ip service print detail where name=\"{service}\"\n"
+            f"/ip service set {service} address=<this server's address>\n"
+            "If the setting is wrong, correct MANAGEMENT_ADDRESSES on the server, restart "
+            "it, issue a new token and apply the new initial script.",
         )
     if isinstance(exc, errors.RouterUnreachable) and exc.reason == "refused":
         return Diagnosis(
@@ -85,7 +124,8 @@ def diagnose(exc: Exception, *, host: str, port: int, username: str, use_tls: bo
             f"No answer from {host}:{port} within {timeout:g} s.",
             "The host is unreachable from this server, behind NAT, or a firewall or the "
             f"{service} service's allowed addresses drop the connection. On the router:\n"
-            f"/ip service set {service} address=\"\"\n"
+            f"/ip service print detail where name=\"{service}\"\n"
+            f"/ip service set {service} address=<this server's address>\n"
             f"/ip firewall filter add chain=input protocol=tcp dst-port={port} "
             "action=accept place-before=0 comment=\"Hotspot API\"",
         )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from hotspot import events, jobs
 from routers.choices import ProbeOutcome, RouterStatus
 from routers.models import ProbeAttempt, Router, RouterEvent
+from routers.services import tls
 from routers.services.connect import Reach, client_for
 from routers.services.diagnosis import MIN_VERSION, Diagnosis, diagnose, parse_version, too_old
 from routers.services.fanout import fan_out
@@ -78,6 +79,7 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
         return ProbeResult(target.router_id, False, diagnosis=diagnose(
             exc, host=target.host, port=target.port, username=target.username,
             use_tls=target.use_tls, timeout=timeout))
+    served = api.peer_fingerprint  # api-ssl's certificate, checked against any pin
     version = resource.get("version", "")
     if parse_version(version) and parse_version(version) < MIN_VERSION:
         return ProbeResult(target.router_id, False, diagnosis=too_old(version))
@@ -86,6 +88,7 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
         "board": resource.get("board-name", ""),
         "routeros_version": version,
         "serial": board.get("serial-number", ""),
+        **({"tls_fingerprint": served} if target.use_tls and served else {}),
     })
 
 
@@ -128,7 +131,9 @@ def record(result: ProbeResult) -> None:
     if result.ok:
         ProbeAttempt.objects.create(router=router, number=router.probe_attempts,
                                     outcome=ProbeOutcome.CONNECTED, created_at=now)
-        for name, value in result.facts.items():
+        facts = dict(result.facts)
+        tls.pin(router, facts.pop("tls_fingerprint", ""))  # trust on first use
+        for name, value in facts.items():
             setattr(router, name, value[:120])
         router.last_seen = now
         router.next_probe_at = None
