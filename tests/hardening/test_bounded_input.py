@@ -10,6 +10,7 @@ from routers.choices import RouterStatus
 from routers.models import Router, RouterConfig
 from tests.hardening.helpers import row_counts
 from tests.provisioning.helpers import HOTSPOT, online_router, radius_server, with_radius
+
 AGENT_TOKEN = "hardening-agent-token-0123456789"
 
 
