@@ -170,3 +170,56 @@ def test_scheduled_work_resumes_at_once_when_a_killed_worker_is_replaced(acme, r
     took = wait_until(lambda: router_status(router) == RouterStatus.ONLINE,
                       float(server_env()["PROBE_INTERVAL_SECONDS"]) + STARTUP + 10)
     assert took is not None, product.log("worker")[-3000:]
+
+
+# --- voucher syncs ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def agent(acme, tmp_path, radius_tables):
+    """The product's web process serving the RADIUS agent, and Alice's server using it."""
+    from radius.models import RadiusServer
+    from tests.browser.conftest import free_port, wait_for_port
+
+    port = free_port()
+    procs = Processes({**server_env(), **FAST_RECOVERY}, tmp_path, web_port=port)
+    procs.start("web")
+    wait_for_port(port, procs.running["web"])
+    server = RadiusServer.objects.create(
+        organization=acme, name="main", host="127.0.0.1", nas_secret="nas-secret-xyz",
+        agent_url=f"http://127.0.0.1:{port}/radius/agent/")
+    yield server
+    procs.stop_all()
+
+
+def synced(batch) -> int:
+    return batch.vouchers.filter(radius_sync_status="synced").count()
+
+
+def test_a_voucher_sync_whose_message_was_lost_runs(acme, agent, product):
+    from vouchers.models import VoucherProfile
+    from vouchers.services.generate import generate_batch
+
+    profile = VoucherProfile.objects.get(organization=acme, name="1 day 1 GB")
+    batch = generate_batch(acme, profile, 500, radius_server=agent)
+    flush_redis()
+    product.start("worker", "scheduler")
+    took = wait_until(lambda: synced(batch) == 500, GRACE + STARTUP + 30)
+    assert took is not None, product.log("worker")[-3000:]
+
+
+def test_a_worker_killed_mid_sync_is_replaced_and_every_voucher_syncs(acme, agent, product):
+    from vouchers.models import VoucherProfile
+    from vouchers.services.generate import generate_batch
+
+    profile = VoucherProfile.objects.get(organization=acme, name="1 day 1 GB")
+    batch = generate_batch(acme, profile, 20_000, radius_server=agent)
+    product.start("worker", "scheduler")
+    assert wait_until(lambda: synced(batch) > 0, 60) is not None
+    product.kill("worker")
+    done_before = synced(batch)
+    assert done_before < 20_000  # killed mid-sync
+    product.start("worker")
+    took = wait_until(lambda: synced(batch) == 20_000, STALE + STARTUP + 120)
+    assert took is not None, (synced(batch), product.log("scheduler")[-3000:])
+    assert not batch.vouchers.exclude(radius_sync_status="synced").exists()

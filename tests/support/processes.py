@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = {
     "worker": [sys.executable, "manage.py", "worker"],
     "scheduler": [sys.executable, "manage.py", "scheduler"],
+    # The web process, here serving the RADIUS agent (its port: `web_port`).
+    "web": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}",
+            "hotspot.asgi:application"],
 }
 # Recovery in seconds, not minutes: the same code paths with shorter clocks.
 FAST_RECOVERY = {
@@ -27,16 +30,17 @@ FAST_RECOVERY = {
 class Processes:
     """Start, kill (SIGKILL to the whole process group: worker and work horse) and stop."""
 
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
+    def __init__(self, env: dict[str, str], logs: Path, web_port: int = 0) -> None:
         self.env = env
         self.logs = logs
+        self.web_port = web_port
         self.running: dict[str, subprocess.Popen] = {}
 
     def start(self, *names: str) -> None:
         for name in names:
             log = open(self.logs / f"{name}.log", "ab")
             self.running[name] = subprocess.Popen(
-                COMMANDS[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [w.format(port=self.web_port) for w in COMMANDS[name]], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)  # its own group: a kill takes its children too
 
     def kill(self, name: str) -> None:

@@ -1,0 +1,1 @@
+from tests.radius.fixtures import radius_tables  # noqa: F401  (FreeRADIUS tables, emptied)
