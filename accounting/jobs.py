@@ -47,7 +47,7 @@ def reconcile_sessions() -> list[int]:
 
     ids = reconcile.routers_to_reconcile()
     for router_id in ids:
-        enqueue(reconcile_router, router_id, job_id=f"accounting-reconcile-{router_id}")
+        enqueue(reconcile_router, router_id, unique=True)
     return ids
 
 

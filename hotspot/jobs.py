@@ -56,14 +56,23 @@ def spec_of(func: Callable) -> JobSpec:
 
 
 def enqueue(func: Callable, *args, router=None, organization=None,
-            delay: dt.timedelta | None = None):
-    """Record a job row for `func(*args)` and send it once the transaction commits."""
+            delay: dt.timedelta | None = None, unique: bool = False):
+    """Record a job row for `func(*args)` and send it once the transaction commits.
+
+    With `unique`, a queued or running row of the same job and arguments is returned
+    instead of a second one: periodic fan-outs (an accounting pull per server) must not
+    pile up behind a slow server.
+    """
     from django.utils import timezone
 
     from background import lifecycle
-    from background.models import Job
+    from background.models import ACTIVE, Job
 
     spec = spec_of(func)
+    if unique:
+        waiting = Job.objects.filter(kind=spec.path, args=list(args), status__in=ACTIVE).first()
+        if waiting is not None:
+            return waiting
     if router is not None and organization is None:
         organization = router.organization_id
     row = Job(kind=spec.path, args=list(args), router=router,

@@ -189,5 +189,5 @@ def pull_all() -> list[int]:
 
     ids = list(RadiusServer.objects.filter(is_active=True).values_list("pk", flat=True))
     for server_id in ids:
-        enqueue(jobs.pull_accounting, server_id, job_id=f"accounting-pull-{server_id}")
+        enqueue(jobs.pull_accounting, server_id, unique=True)
     return ids

@@ -61,6 +61,19 @@ def test_it_enqueues_only_after_the_transaction_commits():
     assert queue.count == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_unique_job_is_not_queued_twice_while_one_waits():
+    """A periodic fan-out (an accounting pull per server) must not pile up behind a slow one."""
+    first = jobs.enqueue(record_value, 7, unique=True)
+    assert jobs.enqueue(record_value, 7, unique=True).pk == first.pk
+    other = jobs.enqueue(record_value, 8, unique=True)
+    assert other.pk != first.pk
+    assert django_rq.get_queue(queues.DEFAULT).count == 2
+    run_jobs(queues.DEFAULT)
+    # Once it has run, the next tick queues a fresh one.
+    assert jobs.enqueue(record_value, 7, unique=True).pk not in (first.pk, other.pk)
+
+
 def test_the_workers_listen_on_every_registry_queue(settings):
     assert set(settings.RQ_QUEUES) == set(queues.WORKER_QUEUES)
     assert {"router-checks", "router-data", "provisioning", "radius-sync", "imports",
