@@ -13,8 +13,7 @@ from django.conf import settings
 from routers.choices import ProbeOutcome
 from routers.routeros import errors
 from routers.services.onboarding import CERTIFICATE_NAME as CERT
-
-MIN_VERSION = (7, 1)
+from routers.versions import MIN_VERSION, parse_version  # noqa: F401 (parse_version: callers)
 
 
 @dataclass(frozen=True)
@@ -22,18 +21,6 @@ class Diagnosis:
     outcome: str
     error: str
     hint: str
-
-
-def parse_version(text: str) -> tuple[int, ...]:
-    """'7.16.2 (stable)' -> (7, 16, 2)."""
-    head = (text or "").split(" ", 1)[0]
-    parts = []
-    for piece in head.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
 
 
 def too_old(version: str) -> Diagnosis:

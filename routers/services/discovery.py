@@ -7,9 +7,21 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from routers.routeros.errors import RouterConnectionLost, RouterTimeout, RouterUnreachable
+from routers.services import board as routerboard
 from routers.services.connect import client_for
 
 ATTEMPTS = 3
+MENUS = ("/system/identity", "/interface", "/interface/bridge", "/interface/bridge/port",
+         "/interface/list", "/interface/list/member", "/ip/address", "/ip/pool")
+PROPLISTS = {
+    "/interface": ["name", "type", "running", "disabled", "mac-address", "comment", "dynamic"],
+    "/interface/bridge": ["name"],
+    "/interface/bridge/port": ["interface", "bridge", "disabled"],
+    "/interface/list": ["name"],
+    "/interface/list/member": ["list", "interface", "disabled"],
+    "/ip/address": ["address", "network", "interface", "comment", "dynamic"],
+    "/ip/pool": ["name", "ranges", "comment"],
+}
 TRANSIENT = (RouterUnreachable, RouterTimeout, RouterConnectionLost)
 
 
@@ -41,24 +53,38 @@ def forget(router) -> None:
 
 
 def _read(router) -> dict:
+    """Everything stage 3 shows, read in one pipelined exchange."""
     with client_for(router) as api:
-        identity = (api.print("/system/identity") or [{}])[0].get("name", "")
-        resource = (api.print("/system/resource") or [{}])[0]
-        board = (api.print("/system/routerboard") or [{}])[0]
-        interfaces = api.print("/interface", proplist=[
-            "name", "type", "running", "disabled", "mac-address", "comment"])
-        addresses = api.print("/ip/address", proplist=["address", "network", "interface",
-                                                       "comment", "dynamic"])
-        pools = api.print("/ip/pool", proplist=["name", "ranges", "comment"])
+        resource, board = routerboard.read(api)  # CHR/x86: no routerboard
+        menus = api.print_many(MENUS, PROPLISTS)
+        flash = api.print("/file", proplist=["name", "type"], name="flash")
+    ports = [p for p in menus["/interface/bridge/port"] if p.get("disabled") != "true"]
+    port_of = {p.get("interface", ""): p.get("bridge", "") for p in ports}
+    lists: dict[str, list[str]] = {row.get("name", ""): [] for row in menus["/interface/list"]}
+    for member in menus["/interface/list/member"]:
+        if member.get("disabled") != "true":
+            lists.setdefault(member.get("list", ""), []).append(member.get("interface", ""))
     return {
-        "identity": identity,
-        "model": board.get("model") or resource.get("board-name", ""),
+        "identity": (menus["/system/identity"] or [{}])[0].get("name", ""),
+        "model": routerboard.model(resource, board),
         "version": resource.get("version", ""),
+        "routerboard": bool(board),
+        # Boards with a flash directory keep files only inside it (the rest is a RAM disk).
+        "flash": any(f.get("type") == "directory" for f in flash),
         "interfaces": [{"name": i.get("name", ""), "type": i.get("type", ""),
                         "running": i.get("running") == "true",
                         "disabled": i.get("disabled") == "true",
-                        "mac": i.get("mac-address", "")} for i in interfaces],
-        "addresses": addresses,
-        "pools": pools,
+                        "mac": i.get("mac-address", ""),
+                        "bridge": port_of.get(i.get("name", ""), ""),
+                        "lists": sorted(name for name, members in lists.items()
+                                        if i.get("name", "") in members)}
+                       for i in menus["/interface"] if i.get("dynamic") != "true"],
+        "bridges": [{"name": b.get("name", ""),
+                     "ports": [p.get("interface", "") for p in ports
+                               if p.get("bridge") == b.get("name")]}
+                    for b in menus["/interface/bridge"]],
+        "interface_lists": lists,
+        "addresses": menus["/ip/address"],
+        "pools": menus["/ip/pool"],
         "read_at": timezone.now().isoformat(),
     }

@@ -15,10 +15,13 @@ from routers.routeros.quoting import rsc_quote
 from routers.services import naming
 
 API_GROUP = "hotspot-api"
-# What the product needs and nothing more (not `full`): read and write config,
-# use the API, `policy` to manage users/groups, `test` for reachability tools,
-# `sensitive` to read and set RADIUS and PPP secrets.
-API_POLICIES = "read,write,api,policy,test,sensitive"
+# What the product's reads and writes need and nothing more (not `full`): read and write
+# config, use the API, `policy` to manage users/groups, `test` for reachability tools,
+# `sensitive` to read and set RADIUS and PPP secrets, `ftp` to write, read and remove
+# files (the portal pages: MikroTik's User page, "ftp - allows to read/write/erase
+# files ... should be used together with read/write policies"; `read` "doesn't affect
+# FTP").
+API_POLICIES = "read,write,api,policy,test,sensitive,ftp"
 TOKEN_BYTES = 32  # token_urlsafe(32) gives 43 characters
 # Saved scripts carry this instead of the token (RouterConfig.operator_script fills it in).
 TOKEN_PLACEHOLDER = "<config token>"

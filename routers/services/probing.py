@@ -21,11 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotspot import events, jobs
+from routers import versions
 from routers.choices import ProbeOutcome, RouterStatus
 from routers.models import ProbeAttempt, Router, RouterEvent
+from routers.services import board as routerboard
 from routers.services import tls
 from routers.services.connect import Reach, client_for
-from routers.services.diagnosis import MIN_VERSION, Diagnosis, diagnose, parse_version, too_old
+from routers.services.diagnosis import Diagnosis, diagnose, too_old
 from routers.services.fanout import fan_out
 
 log = logging.getLogger(__name__)
@@ -73,18 +75,17 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
     """Log in and read the router's identity facts. No database access here."""
     try:
         with client_for(target, "probe", timeout) as api:
-            resource = (api.print("/system/resource") or [{}])[0]
-            board = (api.print("/system/routerboard") or [{}])[0]
+            resource, board = routerboard.read(api)  # CHR/x86: no routerboard
     except Exception as exc:  # every failure becomes a diagnosis the operator can act on
         return ProbeResult(target.router_id, False, diagnosis=diagnose(
             exc, host=target.host, port=target.port, username=target.username,
             use_tls=target.use_tls, timeout=timeout))
     served = api.peer_fingerprint  # api-ssl's certificate, checked against any pin
     version = resource.get("version", "")
-    if parse_version(version) and parse_version(version) < MIN_VERSION:
+    if versions.too_old(version):
         return ProbeResult(target.router_id, False, diagnosis=too_old(version))
     return ProbeResult(target.router_id, True, facts={
-        "model": board.get("model") or resource.get("board-name", ""),
+        "model": routerboard.model(resource, board),
         "board": resource.get("board-name", ""),
         "routeros_version": version,
         "serial": board.get("serial-number", ""),

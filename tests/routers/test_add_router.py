@@ -27,7 +27,7 @@ def test_it_creates_the_router_with_token_script_and_a_probe_job(alice_client):
     assert router.config_token not in config.script  # stored with a placeholder
     assert f'password="{router.config_token}"' in config.operator_script
     assert "group=full" not in config.script
-    assert 'policy="read,write,api,policy,test,sensitive"' in config.script
+    assert 'policy="read,write,api,policy,test,sensitive,ftp"' in config.script
     assert check_script(config.operator_script) == []
     from background.models import Job
 
