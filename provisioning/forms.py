@@ -11,7 +11,9 @@ import re
 
 from hotspot.inputs import text_problem
 from provisioning import ranges
+from provisioning.services import portal
 from provisioning.services.plan import is_tag
+from routers import versions
 
 LOGIN_METHODS = ("mac", "http-chap", "http-pap", "https", "cookie", "trial")
 PPP_AUTH = ("pap", "chap", "mschap1", "mschap2")
@@ -24,7 +26,9 @@ FIELDS = ("enable_hotspot", "enable_pppoe", "enable_radius", "hotspot_interfaces
           "pppoe_interfaces", "hotspot_networks", "portal_title", "login_methods",
           "login_method", "dns_name", "pppoe_service_name", "pppoe_local_address",
           "pppoe_ip_pool", "pppoe_pool", "pppoe_authentication", "radius_server",
-          "radius_for_hotspot", "radius_for_pppoe", "radius_choices_sent")
+          "radius_for_hotspot", "radius_for_pppoe", "radius_choices_sent", "portal_pages",
+          "portal_colour", "portal_background")
+PORTAL_PAGES = ("custom", "router")
 DNS_RE = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
 
@@ -92,6 +96,7 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
         return {}, errors
 
     known = {i["name"] for i in facts.get("interfaces", [])}
+    bridge_of = {i["name"]: i.get("bridge", "") for i in facts.get("interfaces", [])}
     existing = ranges.RangeIndex(_existing_ranges(facts))
     claimed: list[tuple[ranges.Range, str]] = []  # ranges chosen in this form
     choices: dict = {"hotspot": None, "pppoe": None, "radius": None}
@@ -119,6 +124,8 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
                 err(field, f"{name} is listed more than once.")
             elif name not in known:
                 err(field, f"The router has no interface {name!r}.")
+            elif bridge_of.get(name):
+                err(field, bridge_port_problem(name, bridge_of[name], field))
             seen.add(name)
     if errors:
         # Unknown or repeated interfaces: nothing below would mean anything (and each
@@ -139,6 +146,18 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
     if src.flag("enable_radius"):
         choices["radius"] = _radius(src, radius_servers, enable_hotspot, enable_pppoe, err)
     return (choices, {}) if not errors else ({}, _summed(errors, dropped))
+
+
+def bridge_port_problem(name: str, bridge: str, field: str) -> str:
+    """Why a bridge port cannot serve clients, and the fix. On a factory-configured hEX or
+    hAP, ether2-5 are ports of `bridge`: the address, DHCP server and hotspot would sit on
+    a port whose traffic the bridge takes, and clients would get no DHCP and no DNS."""
+    service = "a hotspot" if field.startswith("hotspot") else "a PPPoE server"
+    return (f"{name} is a port of the bridge {bridge!r}: its traffic belongs to the bridge, so "
+            f"{service} on {name} would serve no one (clients would get no address and no "
+            f"DNS). Serve the bridge {bridge!r} instead (every port of it, {name} included, "
+            f"then reaches the service), or take {name} out of the bridge on the router "
+            f"(/interface bridge port remove [find interface={name}]) and refresh.")
 
 
 def _summed(errors: dict[str, list[str]], dropped: dict[str, int]) -> dict[str, list[str]]:
@@ -182,8 +201,27 @@ def _hotspot(src, names, known, facts, err, check_range) -> dict:
     dns_name = src.text("dns_name", "hotspot.lan") or "hotspot.lan"
     if not DNS_RE.match(dns_name):
         err("dns_name", f"{dns_name!r} is not a DNS name.")
+    pages = src.text("portal_pages", "custom") or "custom"
+    version = facts.get("version", "")
+    if pages not in PORTAL_PAGES:
+        err("portal_pages", "Choose the portal's own pages (custom) or the router's default "
+                            "pages (router).")
+    elif pages == "custom" and not versions.supports(version, "file-add"):
+        # Refused before anything is generated: the deploy could not upload the pages.
+        err("portal_pages", f"RouterOS {version.split(' ')[0]} cannot take the portal's own pages: "
+                            "uploading files through the API (/file add) exists from RouterOS "
+                            f"{versions.since('file-add')}. Choose the router's default pages "
+                            "(the hotspot then shows RouterOS's own login page), or upgrade "
+                            "RouterOS and refresh.")
+    colours = {}
+    for key, field in (("colour", "portal_colour"), ("background", "portal_background")):
+        value = src.text(field)
+        if value and not portal.COLOUR_RE.match(value):
+            err(field, f"{value!r} is not a colour like #1f6feb.")
+        colours[key] = value
     return {"interfaces": interfaces, "portal_title": title, "dns_name": dns_name,
-            "login_by": list(dict.fromkeys(methods))}
+            "login_by": list(dict.fromkeys(methods)), "pages": pages,
+            "storage": "flash/" if facts.get("flash") else "", **colours}
 
 
 def _pppoe(src, names, err, check_range) -> dict:

@@ -15,6 +15,7 @@ from provisioning.services import deploy as deploying
 from provisioning.services.configure import generate_service_config, latest_service_config
 from provisioning.services.scripts import operator_script
 from radius.models import RadiusServer
+from routers import versions
 from routers.choices import ConfigKind, RouterStatus
 from routers.models import Router
 from routers.routeros.errors import RouterOSError
@@ -73,6 +74,8 @@ def form_values(facts: dict, data, previous: dict) -> dict:
             "pppoe_service_name": pp.get("service_name", "internet"),
             "pppoe_local_address": pp.get("local_address", ""),
             "pppoe_ip_pool": pp.get("pool", ""), "radius_server": str(rad.get("server_id", "")),
+            "portal_pages": hs.get("pages", ""), "portal_colour": hs.get("colour", ""),
+            "portal_background": hs.get("background", ""),
             **{f"hotspot_gateway_{n}": v["gateway"] for n, v in nets.items()},
             **{f"hotspot_pool_{n}": v["pool"] for n, v in nets.items()},
         }
@@ -83,14 +86,19 @@ def form_values(facts: dict, data, previous: dict) -> dict:
         get, getlist = flat.get, (lambda k: lists.get(k, []))
     radius_for = getlist("radius_for") if data is None else [
         k for k in ("hotspot", "pppoe") if data.get(f"radius_for_{k}")]
-    rows = [{**i, "hotspot": i["name"] in getlist("hotspot_interfaces"),
+    ports = {b["name"]: b["ports"] for b in facts.get("bridges", [])}
+    rows = [{**i, "ports": ports.get(i["name"], []),
+             "hotspot": i["name"] in getlist("hotspot_interfaces"),
              "pppoe": i["name"] in getlist("pppoe_interfaces"),
              "gateway": get(f"hotspot_gateway_{i['name']}", "") or "",
              "pool": get(f"hotspot_pool_{i['name']}", "") or ""}
             for i in facts.get("interfaces", [])]
     return {"rows": rows, "get": {k: get(k, "") or "" for k in (
         "enable_hotspot", "enable_pppoe", "enable_radius", "portal_title", "dns_name",
-        "pppoe_service_name", "pppoe_local_address", "pppoe_ip_pool", "radius_server")},
+        "pppoe_service_name", "pppoe_local_address", "pppoe_ip_pool", "radius_server",
+        "portal_pages", "portal_colour", "portal_background")},
+        "can_upload": versions.supports(facts.get("version", ""), "file-add"),
+        "file_add_since": versions.since("file-add"),
         "login_methods": getlist("login_methods") or ["http-chap"],
         "pppoe_authentication": getlist("pppoe_authentication") or ["pap", "chap", "mschap2"],
         "radius_for": radius_for, "auth_choices": ("pap", "chap", "mschap1", "mschap2")}
@@ -197,7 +205,10 @@ def api_interfaces(request, pk):
         return JsonResponse({"success": False, "error": str(exc)}, status=502)
     return JsonResponse({
         "success": True, "interfaces": facts["interfaces"], "addresses": facts["addresses"],
-        "pools": facts["pools"],
+        "pools": facts["pools"], "bridges": facts.get("bridges", []),
+        "interface_lists": facts.get("interface_lists", {}),
+        "portal_pages": {"custom": versions.supports(facts["version"], "file-add"),
+                         "router": True},
         "router_info": {"identity": facts["identity"], "model": facts["model"],
                         "os_version": facts["version"],
                         "last_seen": router.last_seen.isoformat() if router.last_seen else None},

@@ -156,7 +156,9 @@ def _touch(dep: Deployment) -> None:
 
 def _anchors(before: dict) -> dict[str, str]:
     """Per ordered menu: the item that followed the product's rules in `before`, so a
-    redeploy puts its rules back where the previous ones were."""
+    redeploy puts its rules back where the previous ones were. The first time, the
+    product's input accepts go before the router's first input drop (a factory
+    configuration's "drop all not coming from LAN"), or last where there is none."""
     out = {}
     for path in compare.ORDERED_MENUS & set(MANAGED_MENUS):
         rows = compare.relevant(path, before.get(path, []))
@@ -167,7 +169,32 @@ def _anchors(before: dict) -> dict[str, str]:
             elif seen_ours:
                 out[path] = row[".id"]
                 break
+        if not seen_ours and path == "/ip/firewall/filter":
+            drop = first_input_drop(rows)
+            if drop:
+                out[path] = drop
     return out
+
+
+def first_input_drop(rows: list[dict]) -> str | None:
+    """The first enabled static input rule that would drop or reject a client's new
+    request (a rule for other connection states, such as defconf's "drop invalid", is
+    passed over: the accepts belong after it)."""
+    for row in rows:
+        if (row.get("chain") == "input" and row.get("action") in ("drop", "reject")
+                and compare.value("", "disabled", row.get("disabled")) != "true"
+                and _meets_new(row.get("connection-state") or "")):
+            return row[".id"]
+    return None
+
+
+def _meets_new(states: str) -> bool:
+    """Whether a rule's connection-state matcher lets a new connection through to it."""
+    if not states:
+        return True
+    negated = states.startswith("!")
+    listed = "new" in states.lstrip("!").split(",")
+    return listed != negated
 
 
 def _apply(dep: Deployment, api, step, secret, anchors: dict[str, str]) -> None:
@@ -192,7 +219,10 @@ def _remove_managed(dep: Deployment, api, before: dict) -> None:
     recorded as removed before its remove is sent."""
     count = 0
     for path in reversed(MANAGED_MENUS):
-        for row in before.get(path, []):
+        rows = before.get(path, [])
+        if path == "/file":  # a directory after the pages it holds
+            rows = sorted(rows, key=lambda r: -len(r.get("name") or ""))
+        for row in rows:
             if is_managed(path, row):
                 dep.removed_items.append({"path": path, "id": row[".id"]})
                 _touch(dep)

@@ -9,12 +9,12 @@ operator made by hand.
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
 
+from provisioning.services import portal
 from routers.routeros.quoting import rsc_line
 
 TAG_PREFIX = "hotspot:"
@@ -22,6 +22,8 @@ TAG_PREFIX = "hotspot:"
 # ("hotspot: lobby printer") is the operator's and is never touched.
 TAG_RE = re.compile(r"^hotspot:[0-9a-f]{6}$")
 NAME_RE = re.compile(r"^hs[0-9a-f]{6}[-/]")
+# The portal's files: the directory hs<id> (under flash/ on boards with flash) and its pages.
+FILE_RE = re.compile(r"^(flash/)?hs[0-9a-f]{6}(/.+)?$")
 
 PHASES = ("interfaces", "addresses", "profiles", "servers", "dhcp", "radius", "firewall",
           "system")
@@ -30,13 +32,13 @@ PHASES = ("interfaces", "addresses", "profiles", "servers", "dhcp", "radius", "f
 MANAGED_MENUS = (
     "/ip/address", "/ip/pool", "/file", "/ip/hotspot/profile", "/ppp/profile", "/ip/hotspot",
     "/interface/pppoe-server/server", "/ip/hotspot/walled-garden/ip", "/ip/dhcp-server",
-    "/ip/dhcp-server/network", "/radius", "/ip/firewall/nat",
+    "/ip/dhcp-server/network", "/radius", "/ip/firewall/nat", "/ip/firewall/filter",
 )
 # Settings the product changes in place; a rollback restores their previous values.
 SINGLETONS = ("/ppp/aaa", "/radius/incoming")
 # Menus where RouterOS itself adds rows because of what the product made (the hotspot's
 # "place hotspot rules here" markers): read too, so a rollback can put them as they were.
-WATCHED_MENUS = ("/ip/firewall/filter", "/ip/hotspot/walled-garden")
+WATCHED_MENUS = ("/ip/hotspot/walled-garden",)
 COMMENTLESS = {"/ip/hotspot", "/ip/hotspot/profile", "/file"}
 # The NAS secret is never stored in a plan or script: this stands in for it and is
 # resolved from the (encrypted) RadiusServer when applied or downloaded.
@@ -105,24 +107,17 @@ def is_managed(path: str, row: dict) -> bool:
     RouterOS's own, even when they copy a tagged comment."""
     if str(row.get("dynamic", "")) in ("true", "yes"):
         return False
+    if path == "/file":
+        return bool(FILE_RE.match(row.get("name") or ""))
     if path in COMMENTLESS:
         return bool(NAME_RE.match(row.get("name") or ""))
     return is_tag(row.get("comment"))
 
 
-def login_page(title: str) -> str:
-    """A small hotspot login page carrying the portal title (HTML-escaped)."""
-    t = html.escape(title)
-    return (
-        "<!doctype html><html><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width\">"
-        f"<title>{t}</title></head><body><h1>{t}</h1>"
-        "<form name=\"login\" action=\"$(link-login-only)\" method=\"post\">"
-        "<input type=\"hidden\" name=\"dst\" value=\"$(link-orig)\">"
-        "<label>Voucher code <input name=\"username\" autofocus></label>"
-        "<label>Password <input name=\"password\" type=\"password\"></label>"
-        "<button>Connect</button></form>$(if error)<p>$(error)</p>$(endif)</body></html>"
-    )
+def portal_directory(plan: Plan, hs: dict) -> str:
+    """Where the portal's pages live: under flash/ on boards that have it (elsewhere files
+    sit on a RAM disk and vanish at reboot: MikroTik's Files page)."""
+    return f"{hs.get('storage', '')}hs{plan.tag_id}"
 
 
 def build_plan(choices: dict, radius=None, tag_id: str | None = None) -> Plan:
@@ -139,9 +134,16 @@ def build_plan(choices: dict, radius=None, tag_id: str | None = None) -> Plan:
 
 
 def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
-    directory = f"hs{plan.tag_id}"
-    plan.add("profiles", "/file", "portal login page", name=f"{directory}/login.html",
-             contents=login_page(hs["portal_title"]))
+    custom = hs.get("pages", "custom") == "custom"
+    directory = portal_directory(plan, hs)
+    if custom:
+        plan.add("profiles", "/file", "portal pages directory", name=directory,
+                 type="directory")
+        for name, contents in portal.pages(hs["portal_title"], hs["login_by"],
+                                           hs.get("colour", ""),
+                                           hs.get("background", "")).items():
+            plan.add("profiles", "/file", f"portal page {name}", name=f"{directory}/{name}",
+                     contents=contents)
     for iface in hs["interfaces"]:
         name, gateway = iface["name"], ipaddress.ip_interface(iface["gateway"])
         pool = plan.name(f"pool-{name}")
@@ -152,7 +154,9 @@ def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
                  ranges=iface["pool"])
         plan.add("profiles", "/ip/hotspot/profile", f"hotspot profile for {name}", name=profile,
                  **{"hotspot-address": str(gateway.ip), "dns-name": hs["dns_name"],
-                    "login-by": ",".join(hs["login_by"]), "html-directory": directory,
+                    "login-by": ",".join(hs["login_by"]),
+                    # Without our pages the profile keeps RouterOS's default directory.
+                    **({"html-directory": directory} if custom else {}),
                     "use-radius": "yes" if use_radius else "no",
                     **({"radius-accounting": "yes",
                         "radius-interim-update": f"{_interim_seconds()}s"} if use_radius
@@ -167,6 +171,8 @@ def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
                  **{"dns-server": str(gateway.ip)})
         plan.add("firewall", "/ip/firewall/nat", f"masquerade {gateway.network}",
                  chain="srcnat", action="masquerade", **{"src-address": str(gateway.network)})
+        _client_accepts(plan, f"hotspot clients on {name}", {"in-interface": name},
+                        dhcp=True)
 
 
 def _pppoe(plan: Plan, pp: dict) -> None:
@@ -185,6 +191,21 @@ def _pppoe(plan: Plan, pp: dict) -> None:
     # RouterOS takes an address range in src-address: one rule covers the whole pool.
     plan.add("firewall", "/ip/firewall/nat", f"masquerade {pp['pool']}", chain="srcnat",
              action="masquerade", **{"src-address": pp["pool"]})
+    # PPPoE clients arrive on dynamic pppoe-in interfaces: match them by their pool.
+    _client_accepts(plan, f"PPPoE clients {pp['pool']}", {"src-address": pp["pool"]},
+                    dhcp=False)
+
+
+def _client_accepts(plan: Plan, who: str, match: dict, dhcp: bool) -> None:
+    """Input accepts for what clients need from the router itself: DHCP (udp 67) and DNS
+    (udp and tcp 53). A factory-configured router drops input that is not from its LAN
+    list ("defconf: drop all not coming from LAN"); deploy places these rules before the
+    first drop rule of the input chain, so they hold whatever the router's firewall is."""
+    plan.add("firewall", "/ip/firewall/filter", f"accept DHCP and DNS from {who}",
+             chain="input", action="accept", protocol="udp",
+             **{"dst-port": "53,67" if dhcp else "53", **match})
+    plan.add("firewall", "/ip/firewall/filter", f"accept DNS over TCP from {who}",
+             chain="input", action="accept", protocol="tcp", **{"dst-port": "53", **match})
 
 
 def _radius(plan: Plan, rad: dict, server) -> None:

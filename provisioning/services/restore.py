@@ -45,8 +45,11 @@ def side_effect(path: str, row: dict) -> bool:
 
 
 def settable(path: str, row: dict) -> dict:
-    return {k: v for k, v in row.items()
-            if k not in compare.VOLATILE and k not in READ_ONLY.get(path, ()) and v != ""}
+    params = {k: v for k, v in row.items()
+              if k not in compare.VOLATILE and k not in READ_ONLY.get(path, ()) and v != ""}
+    if path == "/file" and row.get("type") == "directory":
+        params["type"] = "directory"  # `type` prints for every file; add takes only this
+    return params
 
 
 def restore(api, before: dict, removed_ids: set[tuple[str, str]]) -> None:
@@ -93,8 +96,11 @@ def _bring_back(api, path: str, before_rows: list[dict], now_rows: list[dict],
     # Ids in the snapshot -> ids now (re-made items get new ones).
     ids = {r[".id"]: r[".id"] for r in static if r.get(".id") in present}
     ordered = path in compare.ORDERED_MENUS
-    # Last first, each placed before the item that followed it in the snapshot.
-    for row in reversed(missing):
+    # Last first, each placed before the item that followed it in the snapshot; files:
+    # a directory before the pages it holds.
+    rows = (sorted(missing, key=lambda r: len(r.get("name") or "")) if path == "/file"
+            else reversed(missing))
+    for row in rows:
         params = settable(path, row)
         if ordered:
             after = static[static.index(row) + 1:]

@@ -17,7 +17,7 @@ PROPLISTS = {
     "/interface": ["name", "type", "running", "disabled", "mac-address", "comment", "dynamic"],
     "/interface/bridge": ["name"],
     "/interface/bridge/port": ["interface", "bridge", "disabled"],
-    "/interface/list": ["name"],
+    "/interface/list": ["name", "builtin"],
     "/interface/list/member": ["list", "interface", "disabled"],
     "/ip/address": ["address", "network", "interface", "comment", "dynamic"],
     "/ip/pool": ["name", "ranges", "comment"],
@@ -60,7 +60,9 @@ def _read(router) -> dict:
         flash = api.print("/file", proplist=["name", "type"], name="flash")
     ports = [p for p in menus["/interface/bridge/port"] if p.get("disabled") != "true"]
     port_of = {p.get("interface", ""): p.get("bridge", "") for p in ports}
-    lists: dict[str, list[str]] = {row.get("name", ""): [] for row in menus["/interface/list"]}
+    # The built-in lists (all, none, dynamic, static) are RouterOS's: only the router's own.
+    lists: dict[str, list[str]] = {row.get("name", ""): [] for row in menus["/interface/list"]
+                                   if row.get("builtin") != "true"}
     for member in menus["/interface/list/member"]:
         if member.get("disabled") != "true":
             lists.setdefault(member.get("list", ""), []).append(member.get("interface", ""))

@@ -42,7 +42,9 @@ def test_it_deploys_a_hotspot_to_100_percent(acme, routersim):
     assert profile["login-by"] == "mac,http-chap"  # RouterOS prints sets in its own order
     assert profile["use-radius"] in ("false", "no")
     assert len(sim.items("/ip/dhcp-server")) == 1
-    assert "Cafe WiFi" in sim.items("/file")[0].get("contents", "")
+    [page] = [f for f in sim.items("/file") if f["name"].endswith("/login.html")
+              and f["name"].startswith("hs")]
+    assert "Cafe WiFi" in page["contents"]
     stages = [(e.stage, e.progress) for e in dep.events.all()]
     for point in [("verifying", 10), ("connected", 20), ("deploying", 40), ("deployed", 70),
                   ("verifying_deployment", 85), ("completed", 100)]:

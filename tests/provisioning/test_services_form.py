@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from provisioning.services.plan import Plan, login_page
+from provisioning.services import portal
+from provisioning.services.plan import Plan
 from routers.models import RouterConfig
 from routers.routeros.quoting import check_script
 from tests.provisioning.helpers import (
@@ -125,7 +126,7 @@ def test_hostile_portal_titles_are_escaped_end_to_end(acme, routersim, title):
     sim.import_script(config.script)
     plan = Plan.from_dict(config.plan)
     [page] = [f for f in sim.items("/file") if f["name"] == f"hs{plan.tag_id}/login.html"]
-    assert page["contents"] == login_page(title)
+    assert page["contents"] == portal.pages(title, HOTSPOT["login_methods"])["login.html"]
     assert "<script>" not in page["contents"]
 
 
