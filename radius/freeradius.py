@@ -147,6 +147,11 @@ sql {{
       VALUES ('%{{SQL-User-Name}}', '', '%{{reply:Packet-Type}}', \\
         '%{{Called-Station-Id}}', '%{{Calling-Station-Id}}', '%S.%M')"
   }}
+  # PostgreSQL's own escaping instead of safe_characters: a PPP subscriber's name may hold
+  # quotes, $ or non-ASCII letters, which the default escaping turns into =XX and then
+  # finds no radcheck row (and would store in radacct under another name). Voucher codes
+  # are all safe characters: unchanged for them.
+  auto_escape = yes
   $INCLUDE ${{modconfdir}}/${{.:name}}/main/${{dialect}}/queries.conf
 }}
 """

@@ -1,0 +1,1 @@
+"""Background runs over many subscribers (filled in below)."""

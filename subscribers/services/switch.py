@@ -1,0 +1,1 @@
+"""Switching a router's PPP to RADIUS (filled in below)."""
