@@ -139,20 +139,33 @@ def update_subscriber(sub: Subscriber, changes: dict, user=None) -> Subscriber:
     return sub
 
 
-def _set_status(sub: Subscriber, status: str, kind: str, message: str, user=None) -> bool:
+def set_status(ids, status: str, kind: str, message: str, user=None) -> int:
+    """The one status change, for one subscriber or thousands (a bulk run): those not
+    already in `status` change, each gets a history line, RADIUS is told, and their
+    online sessions end when they may no longer be online."""
+    actor = user if getattr(user, "pk", None) else None
     with transaction.atomic():
-        changed = Subscriber.objects.filter(pk=sub.pk).exclude(status=status).update(
-            status=status, updated_at=timezone.now())
-        if not changed:
-            return False
-        sub.status = status
-        record(sub, kind, message, user)
-        radius.mark_pending(Subscriber.objects.filter(pk=sub.pk))
+        changing = list(Subscriber.objects.filter(pk__in=list(ids)).exclude(status=status)
+                        .select_for_update().values_list("pk", flat=True))
+        if not changing:
+            return 0
+        Subscriber.objects.filter(pk__in=changing).update(status=status,
+                                                          updated_at=timezone.now())
+        Event.objects.bulk_create([Event(subscriber_id=pk, kind=kind, message=message,
+                                         actor=actor) for pk in changing], batch_size=1000)
+        radius.mark_pending(Subscriber.objects.filter(pk__in=changing))
     if status != St.ACTIVE:
         from subscribers.services import live
 
-        live.disconnect_online(sub, reason=kind)
-    return True
+        live.disconnect_online(Subscriber.objects.filter(pk__in=changing), reason=kind)
+    return len(changing)
+
+
+def _set_status(sub: Subscriber, status: str, kind: str, message: str, user=None) -> bool:
+    changed = set_status([sub.pk], status, kind, message, user)
+    if changed:
+        sub.status = status
+    return bool(changed)
 
 
 def suspend(sub: Subscriber, user=None, reason: str = "") -> bool:
@@ -181,22 +194,35 @@ def expire_due() -> int:
 def change_plan(sub: Subscriber, plan: Plan, user=None) -> bool:
     """Move to another plan; an online session gets the new rate at once (CoA where
     RouterOS applies it, otherwise a disconnect), recorded in the history."""
-    if plan.organization_id != sub.organization_id:
-        raise Invalid("no such plan")
-    if plan.pk == sub.plan_id:
-        return False
-    _check_static(plan, sub.static_ip)
-    old = sub.plan
-    with transaction.atomic():
+    changed = change_plans([sub.pk], plan, user)
+    if changed:
         sub.plan = plan
-        sub.save(update_fields=["plan", "updated_at"])
-        record(sub, "plan_changed", f"Plan changed from {old.name} to {plan.name}", user,
-               old=old.pk, new=plan.pk)
-        radius.mark_pending(Subscriber.objects.filter(pk=sub.pk))
+    return bool(changed)
+
+
+def change_plans(ids, plan: Plan, user=None) -> int:
+    """The one plan change, for one subscriber or thousands."""
+    actor = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        subs = list(Subscriber.objects.filter(pk__in=list(ids)).exclude(plan=plan)
+                    .select_related("plan").select_for_update(of=("self",)))
+        subs = [s for s in subs if s.organization_id == plan.organization_id]
+        if not subs:
+            return 0
+        if plan.addressing == Plan.Addressing.STATIC and any(not s.static_ip for s in subs):
+            raise Invalid(f"plan {plan.name} gives static addresses: subscribers without "
+                          "one cannot move to it")
+        Subscriber.objects.filter(pk__in=[s.pk for s in subs]).update(
+            plan=plan, updated_at=timezone.now())
+        Event.objects.bulk_create([
+            Event(subscriber=s, kind="plan_changed", actor=actor,
+                  message=f"Plan changed from {s.plan.name} to {plan.name}",
+                  data={"old": s.plan_id, "new": plan.pk}) for s in subs], batch_size=1000)
+        radius.mark_pending(Subscriber.objects.filter(pk__in=[s.pk for s in subs]))
     from subscribers.services import live
 
-    live.apply_plan(sub, user)
-    return True
+    live.apply_plan(Subscriber.objects.filter(pk__in=[s.pk for s in subs]), user)
+    return len(subs)
 
 
 def reveal_password(sub: Subscriber, user) -> str:

@@ -29,29 +29,39 @@ def online_sessions(sub: Subscriber):
                                   stopped_at=None)
 
 
-def disconnect_online(sub: Subscriber, reason: str) -> int:
-    """Suspended or expired: end its sessions (the disconnect records its own outcome)."""
+def _online(subs) -> list[tuple[Subscriber, Session]]:
+    """(subscriber, open session) pairs for many subscribers, in one query."""
+    by_key = {(s.radius_server_id, s.username): s for s in subs if s.radius_server_id}
+    if not by_key:
+        return []
+    sessions = Session.objects.filter(
+        stopped_at=None, server_id__in={k[0] for k in by_key},
+        username__in=[k[1] for k in by_key]).select_related("router")
+    return [(by_key[(x.server_id, x.username)], x) for x in sessions
+            if (x.server_id, x.username) in by_key]
+
+
+def disconnect_online(subs, reason: str) -> int:
+    """Suspended or expired: end their sessions (each disconnect records its outcome)."""
     from accounting.services.disconnect import request_disconnect
 
-    count = 0
-    for session in online_sessions(sub):
+    pairs = _online(subs)
+    for sub, session in pairs:
         request_disconnect(session, Disconnect.Reason.OPERATOR)
         Event.objects.create(subscriber=sub, kind="disconnect",
                              message=f"Session {session.session_id} disconnected ({reason})")
-        count += 1
-    return count
+    return len(pairs)
 
 
-def apply_plan(sub: Subscriber, user=None) -> int:
-    """Queue the plan's rate for each online session (job `change_session_rate`)."""
+def apply_plan(subs, user=None) -> int:
+    """Queue the new plan's rate for each online session (job `change_session_rate`)."""
     from subscribers import jobs
 
-    count = 0
-    for session in online_sessions(sub):
+    pairs = _online(subs)
+    for sub, session in pairs:
         enqueue(jobs.change_session_rate, sub.pk, session.pk, router=session.router,
                 organization=sub.organization_id)
-        count += 1
-    return count
+    return len(pairs)
 
 
 def _incoming_port(router) -> int:
