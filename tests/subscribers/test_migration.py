@@ -13,7 +13,7 @@ from fleet.services.imports import request_import
 from hotspot import queues
 from radius.coa import DICTIONARY
 from subscribers import validation
-from subscribers.models import Event, Plan, Run, Subscriber
+from subscribers.models import Event, Run, Subscriber
 from subscribers.services import lifecycle, migrate
 from subscribers.validation import Invalid
 from tests.provisioning.helpers import online_router
