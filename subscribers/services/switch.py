@@ -78,6 +78,8 @@ def start(router, direction: str, user=None) -> Switch:
     if direction == D.TO_RADIUS:
         if router.radius_server_id is None:
             raise Invalid("link the router to a RADIUS server first")
+        if last_switch(router) is not None:
+            raise Invalid("the router is already switched to RADIUS")
         names = candidates(router)
         if not names:
             raise Invalid("no migrated subscriber of this router is synced to RADIUS yet")
@@ -116,8 +118,9 @@ def _touch(row: Switch) -> None:
 
 
 def _set_secrets(api, row: Switch, rows: list[dict], disabled: str) -> None:
-    ids = [r[".id"] for r in rows
-           if compare.value(SECRET, "disabled", r.get("disabled")) != disabled]
+    mine = set(row.secrets)
+    ids = [r[".id"] for r in rows if r.get("name") in mine
+           and compare.value(SECRET, "disabled", r.get("disabled")) != disabled]
     for start_at in range(0, len(ids), SET_CHUNK):
         _touch(row)
         api.set(SECRET, ",".join(ids[start_at:start_at + SET_CHUNK]),
@@ -132,9 +135,17 @@ def run(row: Switch) -> str:
     try:
         api.connect()
         before = read(api, row.secrets)
+        if row.direction == D.TO_RADIUS:
+            # Only the secrets enabled now are this switch's to disable, and the way back
+            # enables exactly those: one the operator had disabled stays disabled.
+            row.secrets = sorted(r["name"] for r in before[SECRET]
+                                 if compare.value(SECRET, "disabled", r.get("disabled"))
+                                 != "true")
         found = {r["name"] for r in before[SECRET]}
-        note(row, "read", 20, f"Read /ppp aaa and {len(found)} of {len(row.secrets)} "
-             "secrets before any change", before=before)
+        note(row, "read", 20, f"Read /ppp aaa and {len(found)} of the secrets before any "
+             f"change; {len(row.secrets)} to "
+             f"{'disable' if row.direction == D.TO_RADIUS else 'enable'}",
+             before=before, secrets=row.secrets)
         disable = "true" if row.direction == D.TO_RADIUS else "false"
         if row.direction == D.TO_RADIUS:
             _touch(row)
@@ -173,8 +184,9 @@ def _verify(row: Switch, state: dict, disabled: str) -> list[str]:
     aaa = (state.get(AAA) or [{}])[0]
     if compare.value(AAA, "use-radius", aaa.get("use-radius")) != want:
         problems.append(f"use-radius is {aaa.get('use-radius')!r}")
-    wrong = [r["name"] for r in state[SECRET]
-             if compare.value(SECRET, "disabled", r.get("disabled")) != disabled]
+    mine = set(row.secrets)
+    wrong = [r["name"] for r in state[SECRET] if r["name"] in mine
+             and compare.value(SECRET, "disabled", r.get("disabled")) != disabled]
     if wrong:
         problems.append(f"{len(wrong)} secrets not {'disabled' if disabled == 'true' else 'enabled'}")
     return problems
@@ -192,7 +204,8 @@ def roll_back(row: Switch, api, before: dict | None) -> None:
         if not api.connected:
             api.close()
             api.connect()
-        now = read(api, row.secrets)
+        names = [r["name"] for r in before[SECRET]]  # what was read, compared alike
+        now = read(api, names)
         by_name = {r["name"]: r for r in now[SECRET]}
         for disabled in ("true", "false"):
             ids = [by_name[r["name"]][".id"] for r in before[SECRET]
@@ -208,7 +221,7 @@ def roll_back(row: Switch, api, before: dict | None) -> None:
                 AAA, "use-radius", (now.get(AAA) or [{}])[0].get("use-radius")):
             api.set(AAA, None, {"use-radius": "yes" if compare.value(
                 AAA, "use-radius", was) == "true" else "no"})
-        after = read(api, row.secrets)
+        after = read(api, names)
         differences = compare.state_differences(before, after)
         clean = not differences
         message = ("Rolled back: /ppp aaa and the secrets are as they were (compared)."
