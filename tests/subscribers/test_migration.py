@@ -13,7 +13,7 @@ from fleet.services.imports import request_import
 from hotspot import queues
 from radius.coa import DICTIONARY
 from subscribers import validation
-from subscribers.models import Event, Run, Subscriber
+from subscribers.models import Event, Plan, Run, Subscriber
 from subscribers.services import lifecycle, migrate
 from subscribers.validation import Invalid
 from tests.provisioning.helpers import online_router
@@ -135,3 +135,24 @@ def test_migrated_subscribers_log_in_through_real_freeradius(acme, radius_server
     lifecycle.suspend(anna)
     run_jobs(queues.RADIUS_SYNC)
     assert ppp_request(client, anna.username, anna.password).code == packet.AccessReject
+
+
+def test_the_migration_is_reviewed_and_started_from_its_page(acme, routersim, alice_client):
+    sim, router = imported_router(acme, routersim, count=30)
+    url = f"/subscribers/migrate/{router.pk}/"
+    page = alice_client.get(url).content.decode()
+    assert "31 imported secrets selected" in page and "4M/20M 8M/40M 2M/10M 16/16" in page
+    alice_client.post(url, {"create_plan": "gold"})
+    alice_client.post(url, {"create_plan": "silver"})
+    basic = plan(acme, name="basic", rate="1M/2M")
+    gold, silver = Plan.objects.get(name="gold"), Plan.objects.get(name="silver")
+    refused = alice_client.post(url, {"plan:gold": gold.pk}, follow=True).content.decode()
+    assert "choose a plan for every profile" in refused and not Run.objects.exists()
+    answer = alice_client.post(url, {"plan:gold": gold.pk, "plan:silver": silver.pk,
+                                     "plan:default": basic.pk, "q": "Jürgen"})
+    run = Run.objects.get()
+    assert answer["Location"] == f"/subscribers/runs/{run.pk}/"
+    run_jobs(queues.IMPORTS)
+    assert set(Subscriber.objects.values_list("username", flat=True)) == {
+        "Jürgen-2", "Jürgen-12", "Jürgen-22"}
+    assert "Migrated 3 of 3" in alice_client.get(answer["Location"]).content.decode()

@@ -137,3 +137,20 @@ def test_a_broken_link_at_any_command_leaves_ppp_as_before(acme, routersim, radi
     finally:
         bench.proxy.close()
     assert not wrong, f"{len(wrong)} of {len(words)} commands:\n" + "\n".join(wrong)
+
+
+def test_the_switch_page_shows_before_and_after_and_the_way_back(acme, routersim,
+                                                                radius_server, alice_client):
+    bench = Bench(acme, routersim, radius_server)
+    url = f"/subscribers/switch/{bench.router.pk}/"
+    page = alice_client.get(url).content.decode()
+    assert "5 disabled (not deleted)" in page and "1 stay enabled" in page
+    alice_client.post(url, {"direction": "to_radius"})
+    run_jobs(queues.PROVISIONING)
+    page = alice_client.get(url).content.decode()
+    assert "Completed" in page and "Back to the router's own secrets" in page
+    assert bench.sim.items("/ppp/aaa")[0]["use-radius"] == "true"
+    alice_client.post(url, {"direction": "back"})
+    run_jobs(queues.PROVISIONING)
+    assert bench.sim.items("/ppp/aaa")[0]["use-radius"] == "false"
+    assert "Switch PPP to RADIUS</button>" in alice_client.get(url).content.decode()
