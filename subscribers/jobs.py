@@ -13,6 +13,14 @@ def sync_subscribers(server_id: int):
     return sync_server(server_id)
 
 
+@job(queues.RADIUS_SYNC, timeout=600, retry_delays=(5, 30, 120))
+def remove_subscribers(server_id: int, usernames: list[str]):
+    """Remove subscribers' rows from a RADIUS server they no longer use."""
+    from subscribers.services.radius import remove_from_server
+
+    return remove_from_server(server_id, usernames)
+
+
 @job(queues.ROUTER_DATA, timeout=60)
 def change_session_rate(subscriber_id: int, session_id: int):
     """Apply a subscriber's new plan to an online session."""

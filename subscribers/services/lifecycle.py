@@ -130,12 +130,16 @@ def update_subscriber(sub: Subscriber, changes: dict, user=None) -> Subscriber:
         changed.append("RADIUS server")
     if not changed:
         return sub
+    old_server = sub.radius_server_id
     with transaction.atomic():
         for key, value in values.items():
             setattr(sub, key, value)
         sub.save()
         record(sub, "changed", "Changed " + ", ".join(changed), user, fields=changed)
         radius.mark_pending(Subscriber.objects.filter(pk=sub.pk))
+        if old_server and old_server != sub.radius_server_id:
+            # The server it left must stop serving it.
+            radius.request_removal(old_server, [sub.username])
     return sub
 
 

@@ -57,6 +57,32 @@ def request_sync(server_id: int):
     return enqueue(jobs.sync_subscribers, server_id, unique=True)
 
 
+def request_removal(server_id: int, usernames: list[str]):
+    from subscribers import jobs
+
+    return enqueue(jobs.remove_subscribers, server_id, list(usernames))
+
+
+def remove_from_server(server_id: int, usernames: list[str]) -> int:
+    """The rows of these subscribers on a server they left (a failure is retried)."""
+    from background.lifecycle import JobFailed
+    from radius.models import RadiusServer
+
+    server = RadiusServer.objects.filter(pk=server_id).first()
+    if server is None:
+        return 0
+    client = AgentClient.for_server(server)
+    removed = 0
+    try:
+        for start in range(0, len(usernames), CHUNK):
+            removed += client.delete_subscribers(usernames[start:start + CHUNK])["deleted"]
+    except AgentError as exc:
+        raise JobFailed(str(exc)) from None
+    finally:
+        client.close()
+    return removed
+
+
 def sync_server(server_id: int) -> dict:
     """Write every pending subscriber of the server, 250 per request, read back."""
     from radius.models import RadiusServer

@@ -132,3 +132,19 @@ def test_voucher_and_subscriber_names_never_collide(acme, radius_server):
         cursor.execute("SELECT value FROM radcheck WHERE username = 'VCHR0001'"
                        " AND attribute = 'Cleartext-Password'")
         assert cursor.fetchall() == [("x",)]
+
+
+def test_a_subscriber_moved_off_a_server_is_removed_from_it(acme, radius_server):
+    sub = lifecycle.create_subscriber(acme, username="mover'1", password="pw", plan=plan(acme),
+                                      radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM radcheck WHERE username = %s", ["mover'1"])
+        assert cursor.fetchone()[0] == 2
+    lifecycle.update_subscriber(sub, {"radius_server": None})
+    run_jobs(queues.RADIUS_SYNC)
+    sub.refresh_from_db()
+    assert sub.radius_status == "none"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM radcheck WHERE username = %s", ["mover'1"])
+        assert cursor.fetchone()[0] == 0

@@ -154,3 +154,34 @@ def test_the_switch_page_shows_before_and_after_and_the_way_back(acme, routersim
     run_jobs(queues.PROVISIONING)
     assert bench.sim.items("/ppp/aaa")[0]["use-radius"] == "false"
     assert "Switch PPP to RADIUS</button>" in alice_client.get(url).content.decode()
+
+
+def test_a_worker_dying_mid_switch_is_rolled_back_by_the_reaper(acme, routersim,
+                                                               radius_server):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from background import lifecycle, reaper
+    from routers.services.connect import client_for
+
+    bench = Bench(acme, routersim, radius_server)
+    before = router_state(bench.sim)
+    row = switch.start(bench.router, "to_radius")
+    row = lifecycle.claim(Switch, row.pk)  # a worker took it...
+    with client_for(bench.router) as api:  # ...read the router, changed half of it...
+        row.before = switch.read(api, row.secrets)
+        row.touched = True
+        row.save(update_fields=["before", "touched"])
+        api.set("/ppp/aaa", None, {"use-radius": "yes"})
+        first = next(r for r in row.before["/ppp/secret"] if r["name"] == "cust'0$")
+        api.set("/ppp/secret", first[".id"], {"disabled": "yes"})
+    # ...and died: no heartbeat since.
+    Switch.objects.filter(pk=row.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    assert router_state(bench.sim) != before
+    assert reaper.reap().interrupted == 1
+    run_jobs(queues.PROVISIONING)
+    row.refresh_from_db()
+    assert (row.status, row.rolled_back, row.rollback_clean) == ("failed", True, True)
+    assert router_state(bench.sim) == before
+    assert "as they were" in row.log[-1]
