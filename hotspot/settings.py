@@ -391,4 +391,6 @@ FLEET_DRIFT_JOB_TIMEOUT = envint("FLEET_DRIFT_JOB_TIMEOUT", 300)
 INSTALLED_APPS += ["subscribers"]
 # Active subscribers whose validity has ended are expired (RADIUS rejects them) this often.
 SUBSCRIBER_EXPIRY_SECONDS = envint("SUBSCRIBER_EXPIRY_SECONDS", 300)
+# Subscribers on quota plans are re-synced this often once a new quota period has begun.
+SUBSCRIBER_QUOTA_ROLL_SECONDS = envint("SUBSCRIBER_QUOTA_ROLL_SECONDS", 600)
 # --- end subscribers ----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ DICTIONARY = """\
 # Local attributes of the hotspot product (radcheck items; internal, never sent).
 ATTRIBUTE	Hotspot-Data-Limit	3100	integer64
 ATTRIBUTE	Hotspot-Device-Lock	3101	integer
+ATTRIBUTE	Hotspot-Data-Since	3102	integer
 """
 
 RADIUSD_CONF = """\
@@ -185,11 +186,20 @@ sqlcounter expire_on_login {
 POLICY = """\
 # Policies of the hotspot product (sites-enabled/hotspot calls them).
 
-# Data across all sessions: radcheck Hotspot-Data-Limit (bytes) against radacct.
+# Data across all sessions: radcheck Hotspot-Data-Limit (bytes) against radacct; with
+# Hotspot-Data-Since (Unix time: a PPPoE plan's quota period start), only the sessions
+# started since then count.
 hotspot_data {
   if (&control:Hotspot-Data-Limit) {
-    update control {
-      &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}'}"
+    if (&control:Hotspot-Data-Since) {
+      update control {
+        &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}' AND acctstarttime >= to_timestamp(%{control:Hotspot-Data-Since})}"
+      }
+    }
+    else {
+      update control {
+        &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}'}"
+      }
     }
     if (&control:Tmp-Integer64-0 >= &control:Hotspot-Data-Limit) {
       update reply {

@@ -54,6 +54,10 @@ def clean_subscriber(item) -> dict:
     data = item.get("data_limit")
     if data is not None and (isinstance(data, bool) or not isinstance(data, int) or data < 1):
         raise PayloadError("data_limit must be a whole number >= 1 or null")
+    since = item.get("data_since")
+    if since is not None and (isinstance(since, bool) or not isinstance(since, int)
+                              or not 0 <= since < 2**31):
+        raise PayloadError("data_since must be a Unix time or null")
     reject = item.get("reject", False)
     if not isinstance(reject, bool):
         raise PayloadError("reject must be true or false")
@@ -66,7 +70,8 @@ def clean_subscriber(item) -> dict:
         expiry = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).isoformat()
     return {"username": username, "password": _text(item, "password", 128, required=True),
             "rate_limit": rate, "framed_ip": ip, "framed_pool": pool, "caller_id": mac,
-            "data_limit": data, "reject": reject, "expiry": expiry}
+            "data_limit": data, "data_since": since if data else None, "reject": reject,
+            "expiry": expiry}
 
 
 def clean_batch(body) -> list[dict]:
@@ -109,8 +114,13 @@ def rows_for(item: dict) -> dict:
     elif item.get("framed_pool"):
         reply.append(["Framed-Pool", ":=", item["framed_pool"]])
     if item.get("data_limit"):
-        # Per session: RouterOS ends the session at this many bytes (above 4 GiB the high
-        # part goes in the Gigawords companion, or 5 GiB would silently become 1 GiB).
+        # The quota across the period's sessions: the shipped configuration's hotspot_data
+        # policy counts radacct since Hotspot-Data-Since and replies what is left.
+        check.append(["Hotspot-Data-Limit", ":=", str(item["data_limit"])])
+        if item.get("data_since") is not None:
+            check.append(["Hotspot-Data-Since", ":=", str(item["data_since"])])
+        # The whole quota per session, for a server without that policy (above 4 GiB the
+        # high part goes in the Gigawords companion, or 5 GiB would silently become 1 GiB).
         high, low = divmod(item["data_limit"], GIGAWORD)
         reply.append(["Mikrotik-Total-Limit", ":=", str(low)])
         if high:

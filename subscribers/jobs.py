@@ -39,3 +39,12 @@ def expire_subscribers():
     from subscribers.services.lifecycle import expire_due
 
     return expire_due()
+
+
+@every("SUBSCRIBER_QUOTA_ROLL_SECONDS", 600)
+@job(queues.DEFAULT, timeout=300)
+def roll_quota_periods():
+    """Move subscribers' quota counting to the new period."""
+    from subscribers.services.radius import roll_quota_periods as roll
+
+    return roll()

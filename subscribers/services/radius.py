@@ -15,7 +15,8 @@ from django.utils import timezone
 from hotspot.jobs import enqueue
 from radius import attributes, subscriber_rows
 from radius.client import AgentClient, AgentError
-from subscribers.models import Subscriber
+from subscribers import quota
+from subscribers.models import Plan, Subscriber
 
 log = logging.getLogger(__name__)
 S = Subscriber.Sync
@@ -30,6 +31,7 @@ def payload_for(sub: Subscriber) -> dict:
         "framed_ip": sub.static_ip or "",
         "framed_pool": "" if sub.static_ip else plan.address_pool,
         "caller_id": sub.caller_id, "data_limit": plan.quota_bytes,
+        "data_since": quota.since(plan),
         "reject": sub.status != Subscriber.Status.ACTIVE,
         "expiry": sub.expires_at.isoformat() if sub.expires_at else None,
     }
@@ -81,6 +83,17 @@ def remove_from_server(server_id: int, usernames: list[str]) -> int:
     finally:
         client.close()
     return removed
+
+
+def roll_quota_periods() -> int:
+    """Subscribers on a quota plan whose rows predate the current period are synced again
+    (their Hotspot-Data-Since moves to the new period's start)."""
+    count = 0
+    for plan in Plan.objects.filter(quota_bytes__isnull=False):
+        start = quota.period_start(plan.quota_period)
+        count += mark_pending(plan.subscribers.filter(radius_status=S.SYNCED,
+                                                      radius_synced_at__lt=start))
+    return count
 
 
 def sync_server(server_id: int) -> dict:

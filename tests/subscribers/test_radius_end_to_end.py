@@ -2,6 +2,8 @@
 a real worker through the agent API (live_server), asked by a real RADIUS client (pyrad)
 the way a MikroTik PPPoE server asks (Service-Type Framed-User, Framed-Protocol PPP)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from pyrad import packet
@@ -12,9 +14,9 @@ from conftest import run_jobs
 from hotspot import queues
 from radius.client import AgentClient, AgentError
 from radius.coa import DICTIONARY
-from subscribers import validation
+from subscribers import quota, validation
 from subscribers.models import Plan, Subscriber
-from subscribers.services import lifecycle
+from subscribers.services import lifecycle, radius
 from tests.radius.fixtures import NAS_SECRET
 from tests.subscribers.helpers import plan
 
@@ -148,3 +150,57 @@ def test_a_subscriber_moved_off_a_server_is_removed_from_it(acme, radius_server)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM radcheck WHERE username = %s", ["mover'1"])
         assert cursor.fetchone()[0] == 0
+
+
+def used(username, start, octets, uid):
+    """A finished session in FreeRADIUS's accounting, as the router reported it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress,"
+            " acctstarttime, acctstoptime, acctinputoctets, acctoutputoctets)"
+            " VALUES (%s, %s, %s, '127.0.0.1', %s, %s, %s, 0)",
+            [uid, uid, username, start, start + dt.timedelta(hours=1), octets])
+
+
+def test_the_quota_counts_the_current_period_only(acme, radius_server, make_router,
+                                                  freeradius):
+    make_router("gw", host="127.0.0.1", radius_server=radius_server)
+    monthly = plan(acme, name="10 GB a month", rate="2M/10M", quota_bytes=10 * 2**30,
+                   quota_period="month")
+    for name in ("light'user", "heavy$user"):
+        lifecycle.create_subscriber(acme, username=name, password="pw", plan=monthly,
+                                    radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    start = quota.period_start("month")
+    used("light'user", start - dt.timedelta(days=3), 50 * 2**30, "old-1")  # last period
+    used("light'user", start + dt.timedelta(minutes=5), 3 * 2**30, "new-1")
+    used("heavy$user", start + dt.timedelta(minutes=5), 10 * 2**30, "new-2")
+    freeradius.start()
+    client = Client(server="127.0.0.1", authport=freeradius.auth_port,
+                    secret=NAS_SECRET.encode(), dict=Dictionary(str(DICTIONARY)))
+    client.timeout, client.retries = 3, 1
+    reply = ppp_request(client, "light'user", "pw")
+    assert reply.code == packet.AccessAccept, freeradius.output()[-3000:]
+    assert reply["Mikrotik-Total-Limit"] == [(7 * 2**30) % 2**32]  # 7 GiB left
+    assert reply["Mikrotik-Total-Limit-Gigawords"] == [1]
+    reply = ppp_request(client, "heavy$user", "pw")
+    assert reply.code == packet.AccessReject
+    assert reply["Reply-Message"] == ["Your data allowance is used up"]
+
+
+def test_a_new_period_moves_the_quota_start(acme, radius_server):
+    monthly = plan(acme, name="monthly", rate="2M/10M", quota_bytes=2**30)
+    sub = lifecycle.create_subscriber(acme, username="q1", password="pw", plan=monthly,
+                                      radius_server=radius_server)
+    run_jobs(queues.RADIUS_SYNC)
+    assert radius.roll_quota_periods() == 0  # synced within this period
+    Subscriber.objects.filter(pk=sub.pk).update(
+        radius_synced_at=quota.period_start("month") - dt.timedelta(seconds=1))
+    assert radius.roll_quota_periods() == 1
+    run_jobs(queues.RADIUS_SYNC)
+    sub.refresh_from_db()
+    assert sub.radius_status == "synced"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM radcheck WHERE username = 'q1'"
+                       " AND attribute = 'Hotspot-Data-Since'")
+        assert cursor.fetchall() == [(str(int(quota.period_start("month").timestamp())),)]
