@@ -63,7 +63,20 @@ def review(organization, router, secret_ids=None) -> list[ProfileRow]:
     counts = dict(selected(router, secret_ids).values_list("profile").annotate(n=Count("pk")))
     profiles = {p.name: p for p in ImportedPppProfile.objects.filter(router=router)}
     plans = list(Plan.objects.filter(organization=organization))
-    queues = list(ImportedQueue.objects.filter(router=router, removed_at=None))
+    # A simple queue targeting a secret's static address gives that customer its own speed:
+    # shown beside the profile, so the operator sees who the plan would slow down or free.
+    queues = {}
+    for queue in ImportedQueue.objects.filter(router=router, removed_at=None, disabled=False):
+        for target in queue.target.split(","):
+            address = _ipv4(target.strip().removesuffix("/32"))
+            if address:
+                queues[address] = queue
+    queued: dict[str, list] = {}
+    for profile, address in selected(router, secret_ids).exclude(remote_address="") \
+            .values_list("profile", "remote_address"):
+        queue = queues.get(address.strip())
+        if queue is not None:
+            queued.setdefault(profile or "default", []).append(queue.max_limit)
     rows = []
     for name, count in sorted(counts.items()):
         profile = profiles.get(name or "default")
@@ -76,7 +89,7 @@ def review(organization, router, secret_ids=None) -> list[ProfileRow]:
         row.plan = next((p for p in plans if p.name == row.name), None) or next(
             (p for p in plans if row.rate_limit and p.rate_limit == row.rate_limit
              and p.address_pool == row.pool), None)
-        row.queues = [q for q in queues if q.comment and name and name in q.comment][:3]
+        row.queues = queued.get(row.name, [])
         rows.append(row)
     return rows
 

@@ -56,6 +56,9 @@ def test_two_thousand_awkward_secrets_migrate(acme, alice, routersim):
     assert set(rows) == {"gold", "silver", "default"}
     assert rows["gold"].rate_limit == "4M/20M 8M/40M 2M/10M 16/16"
     assert rows["gold"].pool == "pool-gold" and rows["gold"].plan is None
+    # fill_ppp: queues target 100.66.0.0-9, the static addresses of secrets 2, 5 and 8
+    # (every third secret has one, profile "default").
+    assert rows["default"].queues == ["1M/5M"] * 3 and rows["gold"].queues == []
 
     gold = migrate.plan_from_profile(acme, router, "gold")
     silver = migrate.plan_from_profile(acme, router, "silver")
