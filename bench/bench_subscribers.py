@@ -66,6 +66,7 @@ def scenario(count: int, agent_url: str) -> dict:
     sims = SimulatorThread()
     sim = sims.start_router()
     fill_ppp(sim, count)
+    sim.add("/radius", address="127.0.0.1", secret="bench", service="ppp")  # the switch checks
     org = Organization.objects.create(name="bench-subscribers")
     server = RadiusServer.objects.create(organization=org, name="bench", host="127.0.0.1",
                                          nas_secret="bench", agent_url=agent_url,

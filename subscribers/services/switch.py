@@ -134,6 +134,8 @@ def run(row: Switch) -> str:
     before = None
     try:
         api.connect()
+        if row.direction == D.TO_RADIUS:
+            _check_radius_entry(api, row)
         before = read(api, row.secrets)
         if row.direction == D.TO_RADIUS:
             # Only the secrets enabled now are this switch's to disable, and the way back
@@ -175,6 +177,22 @@ def run(row: Switch) -> str:
         return "failed"
     finally:
         api.close()
+
+
+class NoRadiusEntry(RouterOSError):
+    """The router would ask no RADIUS server for PPP: switching would lock everyone out."""
+
+
+def _check_radius_entry(api, row: Switch) -> None:
+    """Before anything changes: the router must have an enabled /radius entry for PPP
+    pointing at its RADIUS server (the deployment's RADIUS service makes it)."""
+    host = row.router.radius_server.host
+    entries = api.print("/radius", [".id", "address", "service", "disabled"])
+    if not any(e.get("address") == host and "ppp" in (e.get("service") or "").split(",")
+               and compare.value("/radius", "disabled", e.get("disabled")) != "true"
+               for e in entries):
+        raise NoRadiusEntry(f"the router has no enabled /radius entry for PPP to {host}: "
+                            "deploy the RADIUS service (wizard) first; nothing was changed")
 
 
 def _verify(row: Switch, state: dict, disabled: str) -> list[str]:

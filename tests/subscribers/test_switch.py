@@ -51,6 +51,8 @@ class Bench:
         self.sim.add("/ppp/secret", name="left-off", password="pw", profile="gold",
                           disabled="yes")
         self.sim.add("/ppp/secret", name="not-migrated", password="pw")
+        # What the deployment's RADIUS service makes (the switch checks it is there).
+        self.sim.add("/radius", address=server.host, secret="s", service="ppp,hotspot")
         self.router = Router.objects.create(
             organization=acme, name="r1", host=self.proxy.host, api_port=self.proxy.port,
             api_username="api-r1", config_token=TOKEN, status=RouterStatus.ONLINE,
@@ -185,3 +187,14 @@ def test_a_worker_dying_mid_switch_is_rolled_back_by_the_reaper(acme, routersim,
     assert (row.status, row.rolled_back, row.rollback_clean) == ("failed", True, True)
     assert router_state(bench.sim) == before
     assert "as they were" in row.log[-1]
+
+
+def test_no_switch_without_a_radius_entry_for_ppp(acme, routersim, radius_server):
+    bench = Bench(acme, routersim, radius_server)
+    entry = bench.sim.items("/radius")[0]
+    bench.sim.set_item("/radius", entry[".id"], service="hotspot")
+    before = router_state(bench.sim)
+    row = bench.run(Switch.Direction.TO_RADIUS)
+    assert (row.status, row.touched, row.rollback_clean) == ("failed", False, True)
+    assert "no enabled /radius entry for PPP" in row.error
+    assert router_state(bench.sim) == before
