@@ -125,6 +125,9 @@ def update_subscriber(sub: Subscriber, changes: dict, user=None) -> Subscriber:
     if "expires_at" in changes and changes["expires_at"] != sub.expires_at:
         values["expires_at"] = changes["expires_at"]
         changed.append("expiry")
+    if "router" in changes and changes["router"] != sub.router:
+        values["router"] = changes["router"]
+        changed.append("router")
     if "radius_server" in changes and changes["radius_server"] != sub.radius_server:
         values["radius_server"] = changes["radius_server"]
         changed.append("RADIUS server")

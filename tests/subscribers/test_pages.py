@@ -154,3 +154,21 @@ def test_other_tenants_see_nothing(acme, bob_client):
                                            "ids": [sub.pk]})
     assert not Run.objects.exists()
     assert not Event.objects.filter(kind="password_revealed").exists()
+
+
+def test_a_subscriber_is_edited_from_its_page(acme, alice, alice_client, make_router):
+    router = make_router("edge")
+    sub = lifecycle.create_subscriber(acme, username="ed", password="old-pw", plan=plan(acme))
+    answer = alice_client.post(f"/subscribers/{sub.pk}/edit/", {
+        "username": "ignored", "password": "", "phone": "555-1", "caller_id": "aa:bb:cc:dd:ee:01",
+        "router": router.pk, "notes": "moved"})
+    assert answer.status_code == 302
+    sub.refresh_from_db()
+    assert (sub.username, sub.password, sub.phone, sub.caller_id, sub.router, sub.notes) == (
+        "ed", "old-pw", "555-1", "AA:BB:CC:DD:EE:01", router, "moved")
+    change = Event.objects.get(subscriber=sub, kind="changed")
+    assert change.actor == alice and "caller-id binding" in change.message
+    bad = alice_client.post(f"/subscribers/{sub.pk}/edit/", {"caller_id": "zz", "phone": "9"})
+    assert "MAC" in bad.content.decode()
+    sub.refresh_from_db()
+    assert sub.phone == "555-1"
