@@ -2,6 +2,7 @@
 
 from django import forms
 
+from hotspot.inputs import CleanTextMixin
 from radius.models import RadiusServer
 from routers.models import Router
 from subscribers.models import Plan, Subscriber
@@ -9,14 +10,14 @@ from subscribers.models import Plan, Subscriber
 CONTACT = ("full_name", "phone", "email", "address", "notes")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ("name", "rate_limit", "quota_bytes", "quota_period", "price",
                   "billing_period", "addressing", "address_pool", "validity_days")
 
 
-class SubscriberForm(forms.ModelForm):
+class SubscriberForm(CleanTextMixin, forms.ModelForm):
     password = forms.CharField(max_length=128, required=False, widget=forms.PasswordInput(
         render_value=False), help_text="Stored encrypted. Blank on edit keeps it.")
 

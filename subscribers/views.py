@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounting.models import DailyUsage, Session
+from hotspot.inputs import text_problem
 from routers.models import Router
 from subscribers.forms import CONTACT, PlanForm, SubscriberForm
 from subscribers.models import Plan, Run, Subscriber, Switch
@@ -20,10 +24,26 @@ STOP_POLLING = 286  # htmx stops polling on this status
 PER_PAGE = 50
 
 
+def _text(data, key: str, limit: int = 100) -> str:
+    """A free-text value of a request, refused (Invalid) if it holds characters the product
+    never accepts (NUL, surrogates, non-characters)."""
+    value = (data.get(key) or "").strip()[:limit]
+    problem = text_problem(value)
+    if problem:
+        raise Invalid(f"{key}: {problem}")
+    return value
+
+
+def _id(value) -> int | None:
+    """A primary key from a form value, or None (never a number the database refuses)."""
+    value = value or ""
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
 def _filtered(request):
     org = request.organization
     subs = Subscriber.objects.filter(organization=org).select_related("plan").defer("password")
-    q = request.GET.get("q", "").strip()[:100]
+    q = _text(request.GET, "q")
     if q:
         subs = subs.filter(Q(username__icontains=q) | Q(full_name__icontains=q)
                            | Q(phone__icontains=q) | Q(email__icontains=q)
@@ -32,8 +52,8 @@ def _filtered(request):
     if status in Subscriber.Status.values:
         subs = subs.filter(status=status)
     plan = request.GET.get("plan", "")
-    if plan.isdigit():
-        subs = subs.filter(plan_id=int(plan))
+    if _id(plan) is not None:
+        subs = subs.filter(plan_id=_id(plan))
     sync = request.GET.get("sync", "")
     if sync in Subscriber.Sync.values:
         subs = subs.filter(radius_status=sync)
@@ -41,7 +61,11 @@ def _filtered(request):
 
 
 def subscriber_list(request):
-    subs, filters = _filtered(request)
+    try:
+        subs, filters = _filtered(request)
+    except Invalid as exc:
+        messages.error(request, str(exc))
+        return redirect("subscribers:list")
     page = Paginator(subs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "subscribers/list.html", {
         "page": page, **filters, "statuses": Subscriber.Status.choices,
@@ -55,15 +79,16 @@ def subscriber_list(request):
 def bulk(request):
     """Suspend, resume, change plan or export: the ticked subscribers, or every one the
     filters match; runs in the background."""
-    if request.POST.get("scope") == "all":
-        request.GET = request.POST  # the filters travel with the form
-        subs, _ = _filtered(request)
-        ids = list(subs.values_list("pk", flat=True))
-    else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    plan = Plan.objects.filter(organization=request.organization,
-                               pk=request.POST.get("plan_id") or 0).first()
     try:
+        if request.POST.get("scope") == "all":
+            request.GET = request.POST  # the filters travel with the form
+            subs, _ = _filtered(request)
+            ids = list(subs.values_list("pk", flat=True))
+        else:
+            ids = [_id(i) for i in request.POST.getlist("ids") if _id(i) is not None]
+        plan_id = _id(request.POST.get("plan_id"))
+        plan = Plan.objects.filter(organization=request.organization,
+                                   pk=plan_id).first() if plan_id is not None else None
         run = runs.start_bulk(request.organization, request.POST.get("action", ""), ids,
                               plan=plan, user=request.user)
     except Invalid as exc:
@@ -129,12 +154,12 @@ def subscriber_action(request, pk):
     action = request.POST.get("action")
     try:
         if action == "suspend":
-            lifecycle.suspend(sub, request.user, request.POST.get("reason", "")[:200])
+            lifecycle.suspend(sub, request.user, _text(request.POST, "reason", 200))
         elif action == "resume":
             lifecycle.resume(sub, request.user)
         elif action == "change_plan":
             plan = get_object_or_404(Plan, organization=request.organization,
-                                     pk=request.POST.get("plan_id") or 0)
+                                     pk=_id(request.POST.get("plan_id")) or 0)
             lifecycle.change_plan(sub, plan, request.user)
         else:
             messages.error(request, "No such action.")
@@ -208,7 +233,11 @@ def migrate_review(request, router_id):
     """Review the mapping (profile -> plan) and start the migration of the router's
     imported secrets (all, or those matching a search)."""
     router = _router(request, router_id)
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    try:
+        q = _text(request.POST, "q") or _text(request.GET, "q")
+    except Invalid as exc:
+        messages.error(request, str(exc))
+        return redirect("subscribers:migrate", router.pk)
     secret_ids = None
     if q:
         secret_ids = list(migrate.selected(router).filter(
@@ -218,11 +247,12 @@ def migrate_review(request, router_id):
         try:
             if request.POST.get("create_plan"):
                 plan = migrate.plan_from_profile(request.organization, router,
-                                                 request.POST["create_plan"])
+                                                 _text(request.POST, "create_plan", 255))
                 messages.success(request, f"Plan {plan.name} created from the profile.")
-                return redirect(request.path + (f"?q={q}" if q else ""))
-            mapping = {key[5:]: int(value) for key, value in request.POST.items()
-                       if key.startswith("plan:") and value.isdigit()}
+                return redirect(request.path + (f"?q={quote(q)}" if q else ""))
+            mapping = {key[5:]: _id(value) for key, value in request.POST.items()
+                       if key.startswith("plan:") and _id(value) is not None
+                       and not text_problem(key)}
             run = migrate.start(request.organization, router, mapping, secret_ids=secret_ids,
                                 user=request.user)
             return redirect("subscribers:run", run.pk)
