@@ -17,13 +17,18 @@ class ImportKind(models.TextChoices):
     PPP_SECRETS = "ppp_secrets", "PPP secrets"
     HOTSPOT_PROFILES = "hotspot_profiles", "Hotspot user profiles"
     HOTSPOT_USERS = "hotspot_users", "Hotspot users"
+    PPP_PROFILES = "ppp_profiles", "PPP profiles"
+    QUEUES = "queues", "Simple queues"
 
 
 # The kinds one run of each kind covers, in the order they are read and written.
 KINDS_OF = {
-    ImportKind.ALL: (ImportKind.POOLS, ImportKind.PPP_SECRETS, ImportKind.HOTSPOT_PROFILES,
-                     ImportKind.HOTSPOT_USERS),
-    **{k: (k,) for k in ImportKind if k != ImportKind.ALL},
+    ImportKind.ALL: (ImportKind.POOLS, ImportKind.PPP_PROFILES, ImportKind.PPP_SECRETS,
+                     ImportKind.QUEUES, ImportKind.HOTSPOT_PROFILES, ImportKind.HOTSPOT_USERS),
+    # PPP secrets come with what gives them their speed and addresses (migration reads them).
+    ImportKind.PPP_SECRETS: (ImportKind.PPP_PROFILES, ImportKind.PPP_SECRETS,
+                             ImportKind.QUEUES),
+    **{k: (k,) for k in ImportKind if k not in (ImportKind.ALL, ImportKind.PPP_SECRETS)},
 }
 
 
@@ -124,6 +129,35 @@ class ImportedPppSecret(ImportedItem):
     class Meta(ImportedItem.Meta):
         constraints = [models.UniqueConstraint(fields=["router", "name"],
                                                name="imported_secret_name")]
+
+
+class ImportedPppProfile(ImportedItem):
+    """A PPP profile (/ppp/profile): the rate limit and addresses its secrets get."""
+
+    rate_limit = models.CharField(max_length=120, blank=True)
+    local_address = models.CharField(max_length=64, blank=True)
+    remote_address = models.CharField(max_length=255, blank=True)
+    only_one = models.CharField(max_length=10, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["router", "name"],
+                                               name="imported_pppprofile_name")]
+
+
+class ImportedQueue(ImportedItem):
+    """A simple queue (/queue/simple): per-customer speed set outside the PPP profile."""
+
+    target = models.CharField(max_length=255, blank=True)
+    max_limit = models.CharField(max_length=120, blank=True)
+    burst_limit = models.CharField(max_length=120, blank=True)
+    burst_threshold = models.CharField(max_length=120, blank=True)
+    burst_time = models.CharField(max_length=60, blank=True)
+    limit_at = models.CharField(max_length=120, blank=True)
+    priority = models.CharField(max_length=20, blank=True)
+
+    class Meta(ImportedItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["router", "name"],
+                                               name="imported_queue_name")]
 
 
 class ImportedHotspotProfile(ImportedItem):

@@ -386,3 +386,11 @@ FLEET_DRIFT_TIMEOUT = envfloat("FLEET_DRIFT_TIMEOUT", 10)
 FLEET_DRIFT_PARALLEL = envint("FLEET_DRIFT_PARALLEL", 64)
 FLEET_DRIFT_JOB_TIMEOUT = envint("FLEET_DRIFT_JOB_TIMEOUT", 300)
 # --- end fleet ------------------------------------------------------------------------------
+
+# --- subscribers (PPPoE plans and subscribers) -------------------------------------------------
+INSTALLED_APPS += ["subscribers"]
+# Active subscribers whose validity has ended are expired (RADIUS rejects them) this often.
+SUBSCRIBER_EXPIRY_SECONDS = envint("SUBSCRIBER_EXPIRY_SECONDS", 300)
+# Subscribers on quota plans are re-synced this often once a new quota period has begun.
+SUBSCRIBER_QUOTA_ROLL_SECONDS = envint("SUBSCRIBER_QUOTA_ROLL_SECONDS", 600)
+# --- end subscribers ----------------------------------------------------------------------------

@@ -265,3 +265,33 @@ def disconnect(request):
     answer = coa.send(nas_address, port, secret, kind, clean)
     return JsonResponse({"success": True, "answer": answer.answer,
                          "error_cause": answer.error_cause})
+
+
+@agent_view("GET", "POST")
+def subscribers(request):
+    """POST {"subscribers": [...], "read_back": bool}: write up to 250 PPPoE subscribers'
+    rows; GET ?username=..: read them back. A username a voucher holds is refused (409)."""
+    from radius import subscriber_rows
+
+    scope = request.agent_scope
+    if request.method == "GET":
+        return JsonResponse({"users": services.read_users(scope, _usernames(request))})
+    body = _body(request)
+    items = subscriber_rows.clean_batch(body)
+    written = services.write_subscribers(scope, items)
+    answer = {"success": True, "synced": written, "failed": 0, "errors": []}
+    if body.get("read_back") is True:
+        answer["users"] = services.read_users(scope, [i["username"] for i in items])
+    return JsonResponse(answer)
+
+
+@agent_view("POST")
+def subscribers_delete(request):
+    """Remove subscribers' rows: {"usernames": [...]}."""
+    body = _body(request)
+    names = body.get("usernames") if isinstance(body, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names) or \
+            len(names) > attributes.MAX_USERS_PER_REQUEST:
+        raise attributes.PayloadError('body must be {"usernames": ["..."]}')
+    return JsonResponse({"success": True,
+                         "deleted": services.delete_subscribers(request.agent_scope, names)})

@@ -144,6 +144,14 @@ class AgentClient:
         body = {"vouchers": users, "read_back": True} if read_back else {"vouchers": users}
         return self.request("POST", "users/", body)
 
+    def push_subscribers(self, items: list[dict]) -> dict:
+        """POST up to 250 PPPoE subscribers; the answer's "users" holds their rows read
+        back after the write committed."""
+        return self.request("POST", "subscribers/", {"subscribers": items, "read_back": True})
+
+    def delete_subscribers(self, usernames: list[str]) -> dict:
+        return self.request("POST", "subscribers/delete/", {"usernames": usernames})
+
     def read_users(self, usernames: list[str]) -> dict:
         """The rows of these users, keyed by username (absent users missing)."""
         return self.request("GET", "users/", query=[("username", u) for u in usernames])["users"]

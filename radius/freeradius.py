@@ -40,6 +40,7 @@ DICTIONARY = """\
 # Local attributes of the hotspot product (radcheck items; internal, never sent).
 ATTRIBUTE	Hotspot-Data-Limit	3100	integer64
 ATTRIBUTE	Hotspot-Device-Lock	3101	integer
+ATTRIBUTE	Hotspot-Data-Since	3102	integer
 """
 
 RADIUSD_CONF = """\
@@ -147,6 +148,11 @@ sql {{
       VALUES ('%{{SQL-User-Name}}', '', '%{{reply:Packet-Type}}', \\
         '%{{Called-Station-Id}}', '%{{Calling-Station-Id}}', '%S.%M')"
   }}
+  # PostgreSQL's own escaping instead of safe_characters: a PPP subscriber's name may hold
+  # quotes, $ or non-ASCII letters, which the default escaping turns into =XX and then
+  # finds no radcheck row (and would store in radacct under another name). Voucher codes
+  # are all safe characters: unchanged for them.
+  auto_escape = yes
   $INCLUDE ${{modconfdir}}/${{.:name}}/main/${{dialect}}/queries.conf
 }}
 """
@@ -180,11 +186,20 @@ sqlcounter expire_on_login {
 POLICY = """\
 # Policies of the hotspot product (sites-enabled/hotspot calls them).
 
-# Data across all sessions: radcheck Hotspot-Data-Limit (bytes) against radacct.
+# Data across all sessions: radcheck Hotspot-Data-Limit (bytes) against radacct; with
+# Hotspot-Data-Since (Unix time: a PPPoE plan's quota period start), only the sessions
+# started since then count.
 hotspot_data {
   if (&control:Hotspot-Data-Limit) {
-    update control {
-      &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}'}"
+    if (&control:Hotspot-Data-Since) {
+      update control {
+        &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}' AND acctstarttime >= to_timestamp(%{control:Hotspot-Data-Since})}"
+      }
+    }
+    else {
+      update control {
+        &Tmp-Integer64-0 := "%{sql:SELECT COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0) FROM radacct WHERE username = '%{User-Name}'}"
+      }
     }
     if (&control:Tmp-Integer64-0 >= &control:Hotspot-Data-Limit) {
       update reply {

@@ -21,6 +21,8 @@ from radius import attributes
 
 USER_TABLES = ("radcheck", "radreply", "radusergroup")
 NAS_SCOPE_PREFIX = "hotspot:"
+# What a username in radowner is (radius/0006): a voucher's or a PPPoE subscriber's.
+VOUCHER, SUBSCRIBER = "voucher", "subscriber"
 
 
 class ScopeConflict(Exception):
@@ -72,24 +74,36 @@ def _delete_users(cursor, usernames: list[str]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)
 
 
-def _claim(cursor, scope: str, usernames: list[str]) -> None:
-    """Make these usernames the scope's, unless another scope has any of them (refused)."""
+def _claim(cursor, scope: str, usernames: list[str], kind: str = VOUCHER) -> None:
+    """Make these usernames the scope's, unless another scope has any of them (refused).
+
+    Within a scope a username is a voucher's or a PPPoE subscriber's (radowner.kind), for
+    good: a voucher write naming a subscriber (or the reverse) is refused whole, so
+    neither kind can overwrite the other's rows."""
     if not usernames:
         return
     match, params = _in(cursor, usernames)
     if cursor.db.vendor == "postgresql":
         cursor.execute(
-            "INSERT INTO radowner (username, scope) SELECT unnest(%s::text[]), %s"
-            " ON CONFLICT (username) DO NOTHING", [list(usernames), scope])
+            "INSERT INTO radowner (username, scope, kind) SELECT unnest(%s::text[]), %s, %s"
+            " ON CONFLICT (username) DO NOTHING", [list(usernames), scope, kind])
     else:
-        cursor.executemany("INSERT OR IGNORE INTO radowner (username, scope) VALUES (%s, %s)",
-                           [(name, scope) for name in usernames])
+        cursor.executemany(
+            "INSERT OR IGNORE INTO radowner (username, scope, kind) VALUES (%s, %s, %s)",
+            [(name, scope, kind) for name in usernames])
     cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND scope <> %s"
                    " ORDER BY username", [*params, scope])
     taken = [row[0] for row in cursor.fetchall()]
     if taken:
         raise ScopeConflict(
             f"{len(taken)} username(s) belong to another RADIUS server: {', '.join(taken[:5])}")
+    cursor.execute(f"SELECT username FROM radowner WHERE username {match} AND kind <> %s"
+                   " ORDER BY username", [*params, kind])
+    other = [row[0] for row in cursor.fetchall()]
+    if other:
+        what = "PPPoE subscriber" if kind == VOUCHER else "voucher"
+        raise ScopeConflict(f"{len(other)} username(s) are in use by a {what}: "
+                            f"{', '.join(other[:5])}")
 
 
 def _own(cursor, scope: str, usernames: list[str]) -> list[str]:
@@ -117,6 +131,40 @@ def write_users(scope: str, users: list[dict]) -> int:
         _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
         _insert(cursor, "radusergroup", ("username", "groupname", "priority"), groups)
     return len(users)
+
+
+def write_subscribers(scope: str, items: list[dict]) -> int:
+    """Replace the rows of these cleaned PPPoE subscribers (radius.subscriber_rows)."""
+    from radius import subscriber_rows
+
+    check, reply = [], []
+    for item in items:
+        rows = subscriber_rows.rows_for(item)
+        check += [(item["username"], *row) for row in rows["check"]]
+        reply += [(item["username"], *row) for row in rows["reply"]]
+    names = [i["username"] for i in items]
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
+        _claim(cursor, scope, names, SUBSCRIBER)
+        _delete_users(cursor, names)
+        _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
+        _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
+    return len(items)
+
+
+def delete_subscribers(scope: str, usernames: list[str]) -> int:
+    """Remove the scope's subscribers' rows (their ownership stays, with their history)."""
+    if not usernames:
+        return 0
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
+        _claim(cursor, scope, usernames, SUBSCRIBER)
+        match, params = _in(cursor, usernames)
+        cursor.execute(f"SELECT count(DISTINCT username) FROM radcheck WHERE username {match}",
+                       params)
+        count = cursor.fetchone()[0]
+        _delete_users(cursor, usernames)
+    return count
 
 
 def delete_users(scope: str, usernames: list[str]) -> int:

@@ -24,4 +24,7 @@ urlpatterns = [
     path("radius/agent/bindings/", agent.bindings, name="agent-bindings"),
     path("radius/agent/bindings/release/", agent.bindings_release,
          name="agent-bindings-release"),
+    path("radius/agent/subscribers/", agent.subscribers, name="agent-subscribers"),
+    path("radius/agent/subscribers/delete/", agent.subscribers_delete,
+         name="agent-subscribers-delete"),
 ]

@@ -24,7 +24,9 @@ from fleet.models import (
     ImportedHotspotProfile,
     ImportedHotspotUser,
     ImportedPool,
+    ImportedPppProfile,
     ImportedPppSecret,
+    ImportedQueue,
     ImportKind,
     ImportRun,
     ImportStatus,
@@ -73,6 +75,18 @@ SPECS = {
         {"name": "name", "password": "password", "service": "service", "profile": "profile",
          "local-address": "local_address", "remote-address": "remote_address",
          "caller-id": "caller_id", "comment": "comment", "disabled": "disabled"},
+    ),
+    ImportKind.PPP_PROFILES: Spec(
+        ImportKind.PPP_PROFILES, "/ppp/profile", ImportedPppProfile,
+        {"name": "name", "rate-limit": "rate_limit", "local-address": "local_address",
+         "remote-address": "remote_address", "only-one": "only_one", "comment": "comment"},
+    ),
+    ImportKind.QUEUES: Spec(
+        ImportKind.QUEUES, "/queue/simple", ImportedQueue,
+        {"name": "name", "target": "target", "max-limit": "max_limit",
+         "burst-limit": "burst_limit", "burst-threshold": "burst_threshold",
+         "burst-time": "burst_time", "limit-at": "limit_at", "priority": "priority",
+         "comment": "comment", "disabled": "disabled"},
     ),
     ImportKind.HOTSPOT_PROFILES: Spec(
         ImportKind.HOTSPOT_PROFILES, "/ip/hotspot/user/profile", ImportedHotspotProfile,

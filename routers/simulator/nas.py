@@ -714,7 +714,7 @@ class NasHandle:
                      "session_id": s.session_id, "seconds": s.seconds,
                      "bytes_in": s.bytes_in, "bytes_out": s.bytes_out,
                      "session_timeout": s.session_timeout, "total_limit": s.total_limit,
-                     "interim": s.interim, "kind": s.kind}
+                     "interim": s.interim, "kind": s.kind, "rate_limit": s.rate_limit}
                     for s in self._nas().sessions.values()]
         return self._sim.call(read)
 

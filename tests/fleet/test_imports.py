@@ -16,8 +16,9 @@ from fleet.models import (
 from fleet.services.imports import request_import
 from tests.fleet.conftest import fill, pool_fields, secret_fields
 
-# Every simulated router has RouterOS's factory hotspot user profile "default".
-FACTORY_ITEMS = 1
+# Every simulated router has RouterOS's factory hotspot user profile "default" and the
+# factory PPP profiles "default" and "default-encryption" (imported since PPP profiles are).
+FACTORY_ITEMS = 3
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 

@@ -1,0 +1,1 @@
+from tests.radius.fixtures import *  # noqa: F403
