@@ -40,16 +40,32 @@ def forget(router) -> None:
     cache.delete(_cache_key(router))
 
 
+# Every menu discovery reads, with the properties it keeps (None: all of them).
+MENUS = {
+    "/system/identity": None,
+    "/system/resource": None,
+    "/system/routerboard": None,
+    "/interface": ["name", "type", "running", "disabled", "mac-address", "comment"],
+    "/ip/address": ["address", "network", "interface", "comment", "dynamic"],
+    "/ip/pool": ["name", "ranges", "comment"],
+}
+
+
 def _read(router) -> dict:
+    """Every menu in one pipelined exchange: one round trip after the login."""
     with client_for(router) as api:
-        identity = (api.print("/system/identity") or [{}])[0].get("name", "")
-        resource = (api.print("/system/resource") or [{}])[0]
-        board = (api.print("/system/routerboard") or [{}])[0]
-        interfaces = api.print("/interface", proplist=[
-            "name", "type", "running", "disabled", "mac-address", "comment"])
-        addresses = api.print("/ip/address", proplist=["address", "network", "interface",
-                                                       "comment", "dynamic"])
-        pools = api.print("/ip/pool", proplist=["name", "ranges", "comment"])
+        menus = api.print_many(list(MENUS), {p: props for p, props in MENUS.items() if props})
+    return facts(menus)
+
+
+def facts(menus: dict) -> dict:
+    """What discovery keeps of the menus it read."""
+    identity = (menus["/system/identity"] or [{}])[0].get("name", "")
+    resource = (menus["/system/resource"] or [{}])[0]
+    board = (menus["/system/routerboard"] or [{}])[0]
+    interfaces = menus["/interface"]
+    addresses = menus["/ip/address"]
+    pools = menus["/ip/pool"]
     return {
         "identity": identity,
         "model": board.get("model") or resource.get("board-name", ""),

@@ -73,8 +73,10 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
     """Log in and read the router's identity facts. No database access here."""
     try:
         with client_for(target, "probe", timeout) as api:
-            resource = (api.print("/system/resource") or [{}])[0]
-            board = (api.print("/system/routerboard") or [{}])[0]
+            # Both reads in one pipelined exchange: one round trip after the login.
+            menus = api.print_many(["/system/resource", "/system/routerboard"])
+        resource = (menus["/system/resource"] or [{}])[0]
+        board = (menus["/system/routerboard"] or [{}])[0]
     except Exception as exc:  # every failure becomes a diagnosis the operator can act on
         return ProbeResult(target.router_id, False, diagnosis=diagnose(
             exc, host=target.host, port=target.port, username=target.username,

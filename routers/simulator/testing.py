@@ -119,6 +119,11 @@ class FaultsHandle:
     def commands_seen(self) -> int:
         return self._faults.commands_seen
 
+    @property
+    def most_in_flight(self) -> int:
+        """The most commands one connection had unanswered at once (pipelining seen)."""
+        return self._faults.most_in_flight
+
 
 class RouterHandle:
     """A test's view of one simulated router."""
