@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 
 MAX_USERS_PER_REQUEST = 250
@@ -184,6 +185,33 @@ def _shared_rows(simultaneous_use, time_limit, expiry, valid_for, rate_limit, da
             reply.append(("Mikrotik-Total-Limit-Gigawords", ":=", str(high)))
     groups = [(profile, 1)] if profile else []
     return tuple(check), tuple(sorted(reply)), tuple(groups)
+
+
+TABLE_KEYS = ("check", "reply", "groups")
+
+
+def _field(value) -> str:
+    # Length-prefixed, so no value can pass for a row boundary or another field.
+    text = str(value)
+    return f"{len(text)}:{text}"
+
+
+def digest(rows: dict | None) -> str | None:
+    """SHA-256 of a user's rows in one canonical form; None for no rows at all.
+
+    Each row is one line (its table and fields, length-prefixed); the lines are sorted
+    by code point and joined. radius.services.read_digests computes the same value in
+    PostgreSQL from the rows stored, so a sync compares 64 characters per voucher
+    instead of its rows, and reads the rows only of a voucher whose digests differ.
+    Duplicated rows count twice, so a duplicate changes the digest too.
+    """
+    lines = sorted(
+        _field(table) + "".join(_field(v) for v in (*row, "")[:3])
+        for table in TABLE_KEYS for row in (rows or {}).get(table, [])
+    )
+    if not lines:
+        return None
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def compare(expected: dict | None, actual: dict | None) -> dict:

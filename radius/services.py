@@ -174,6 +174,46 @@ def read_users(scope: str, usernames: list[str]) -> dict[str, dict]:
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
 
 
+def _line(*fields: str) -> str:
+    """SQL for radius.attributes.digest's line of one row: each field length-prefixed."""
+    return " || ".join(f"char_length({f}) || ':' || {f}" for f in fields)
+
+
+def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
+    """radius.attributes.digest of the rows of the scope's users among these, read now;
+    absent users, and users of other scopes, are omitted.
+
+    PostgreSQL computes the digests itself (the rows never leave the database): a sync's
+    read-back is one small answer per chunk instead of ten rows per voucher in JSON.
+    """
+    if not usernames:
+        return {}
+    if connections[_alias()].vendor != "postgresql":
+        return {name: attributes.digest(rows)
+                for name, rows in read_users(scope, usernames).items()}
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
+        match, params = _in(cursor, usernames)
+        line = _line("t", "a", "b", "c")
+        cursor.execute(
+            f"SELECT username, encode(sha256(convert_to("
+            f"string_agg({line}, '' ORDER BY {line} COLLATE \"C\"), 'UTF8')), 'hex') FROM ("
+            f" SELECT username, 'check' AS t, CAST(attribute AS TEXT) AS a,"
+            f" CAST(op AS TEXT) AS b, CAST(value AS TEXT) AS c FROM radcheck"
+            f" WHERE username {match}"
+            f" UNION ALL SELECT username, 'reply', CAST(attribute AS TEXT), CAST(op AS TEXT),"
+            f" CAST(value AS TEXT) FROM radreply WHERE username {match}"
+            f" UNION ALL SELECT username, 'groups', CAST(groupname AS TEXT),"
+            f" CAST(priority AS TEXT), '' FROM radusergroup WHERE username {match}"
+            f") AS stored GROUP BY username",
+            params * 3,
+        )
+        return dict(cursor.fetchall())
+
+
 def read_usage(scope: str, usernames: list[str]) -> dict[str, dict]:
     """Accounting per user of the scope from radacct: sessions, open sessions, seconds,
     octets, first start."""
