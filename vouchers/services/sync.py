@@ -140,7 +140,14 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
 
 def _record(outcome: ChunkOutcome) -> None:
     now = timezone.now()
-    if outcome.synced:
+    if outcome.synced and connection.vendor == "postgresql":
+        # One array parameter instead of 250 placeholders built and bound one by one.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Voucher._meta.db_table} SET radius_sync_status = %s,"
+                " radius_synced_at = %s, radius_sync_error = '' WHERE id = ANY(%s)",
+                [Status.SYNCED, now, outcome.synced])
+    elif outcome.synced:
         Voucher.objects.filter(pk__in=outcome.synced).update(
             radius_sync_status=Status.SYNCED, radius_synced_at=now, radius_sync_error=""
         )
