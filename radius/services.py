@@ -174,9 +174,12 @@ def read_users(scope: str, usernames: list[str]) -> dict[str, dict]:
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
 
 
-def _line(*fields: str) -> str:
+def _line(table: str, *columns: str) -> str:
     """SQL for radius.attributes.digest's line of one row: each field length-prefixed."""
-    return " || ".join(f"char_length({f}) || ':' || {f}" for f in fields)
+    parts = [f"'{len(table)}:{table}'"]
+    for column in columns:
+        parts += [f"char_length({column})", "':'", column] if column != "''" else ["'0:'"]
+    return f"concat({', '.join(parts)})"
 
 
 def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
@@ -197,18 +200,18 @@ def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
         if not usernames:
             return {}
         match, params = _in(cursor, usernames)
-        line = _line("t", "a", "b", "c")
+        # Each row's line is built once, then sorted by code point ("C") per user.
+        groups = _line("groups", "groupname", "CAST(priority AS TEXT)", "''")
         cursor.execute(
-            f"SELECT username, encode(sha256(convert_to("
-            f"string_agg({line}, '' ORDER BY {line} COLLATE \"C\"), 'UTF8')), 'hex') FROM ("
-            f" SELECT username, 'check' AS t, CAST(attribute AS TEXT) AS a,"
-            f" CAST(op AS TEXT) AS b, CAST(value AS TEXT) AS c FROM radcheck"
-            f" WHERE username {match}"
-            f" UNION ALL SELECT username, 'reply', CAST(attribute AS TEXT), CAST(op AS TEXT),"
-            f" CAST(value AS TEXT) FROM radreply WHERE username {match}"
-            f" UNION ALL SELECT username, 'groups', CAST(groupname AS TEXT),"
-            f" CAST(priority AS TEXT), '' FROM radusergroup WHERE username {match}"
-            f") AS stored GROUP BY username",
+            "SELECT username, encode(sha256(convert_to("
+            "string_agg(line, '' ORDER BY line COLLATE \"C\"), 'UTF8')), 'hex') FROM ("
+            f" SELECT username, {_line('check', 'attribute', 'op', 'value')} AS line"
+            f" FROM radcheck WHERE username {match}"
+            f" UNION ALL SELECT username, {_line('reply', 'attribute', 'op', 'value')}"
+            f" FROM radreply WHERE username {match}"
+            f" UNION ALL SELECT username, {groups}"
+            f" FROM radusergroup WHERE username {match}"
+            ") AS stored GROUP BY username",
             params * 3,
         )
         return dict(cursor.fetchall())
