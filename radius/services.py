@@ -104,11 +104,10 @@ def write_users(scope: str, users: list[dict]) -> int:
     """Replace the rows of these cleaned vouchers (radius.attributes.clean_batch)."""
     check, reply, groups = [], [], []
     for user in users:
-        rows = attributes.rows_for(user)
-        name = user["username"]
-        check += [(name, *row) for row in rows["check"]]
-        reply += [(name, *row) for row in rows["reply"]]
-        groups += [(name, *row) for row in rows["groups"]]
+        user_check, user_reply, user_groups = attributes.row_tuples(user)
+        check += user_check
+        reply += user_reply
+        groups += user_groups
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
         _claim(cursor, scope, [u["username"] for u in users])

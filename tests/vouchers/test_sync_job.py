@@ -152,7 +152,7 @@ def test_postgresql_digests_rows_as_python_does_whatever_the_text(radius_tables)
              for name, password, group, rate, limit in [
                  ("u1", "pässwörd", "Café 1h", "2M/5M", 9),
                  ("u2", "1:2:3", "Ω-plan", "10M/10M", 10),
-                 ("u3", "ü" * 40, "z", "", None)]]
+                 ("u3", "ü" * 40, "", "", None)]]
     services.write_users("s1", users)
     with radius_tables.cursor() as cursor:  # a duplicated row, as a double insert leaves
         cursor.execute("INSERT INTO radreply (username, attribute, op, value)"
@@ -163,4 +163,6 @@ def test_postgresql_digests_rows_as_python_does_whatever_the_text(radius_tables)
     assert set(digests) == {"u1", "u2", "u3"}
     assert digests == {name: attributes.digest(r) for name, r in rows.items()}
     assert digests["u1"] == attributes.digest(attributes.rows_for(users[0]))
+    for user in users:  # the sync's shortcut is the same digest
+        assert attributes.user_digest(user) == attributes.digest(attributes.rows_for(user))
     assert digests["u2"] != attributes.digest(attributes.rows_for(users[1]))  # the duplicate

@@ -102,8 +102,7 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
     live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
     gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
     payloads = {v.code: payload_for(v, profile) for v in live}
-    expected = {code: attributes.rows_for(attributes.clean_user(p))
-                for code, p in payloads.items()}
+    users = {code: attributes.clean_user(p) for code, p in payloads.items()}
     stored, verified = {}, set()
     try:
         if live:
@@ -113,8 +112,8 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
             answer = _with_retries(client.push_users, list(payloads.values()),
                                    read_back="digest")
             digests = answer.get("digests") or {}
-            verified = {code for code in payloads
-                        if code in digests and digests[code] == attributes.digest(expected[code])}
+            verified = {code for code, user in users.items()
+                        if code in digests and digests[code] == attributes.user_digest(user)}
             differ = [code for code in payloads if code not in verified]
             if differ:
                 stored.update(_with_retries(client.read_users, differ))
@@ -129,7 +128,8 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
         if voucher.code in verified:
             outcome.synced.append(voucher.pk)
             continue
-        rows = expected.get(voucher.code)  # None: revoked, expired or used up
+        user = users.get(voucher.code)  # None: revoked, expired or used up
+        rows = attributes.rows_for(user) if user else None
         diff = attributes.compare(rows, stored.get(voucher.code))
         if diff:
             outcome.fail([voucher.pk], attributes.describe(diff))
