@@ -202,7 +202,7 @@ def sync_batch(batch: VoucherBatch) -> dict:
         finally:
             idle.put(client)
 
-    last_id, last_push, unreachable = 0, 0.0, ""
+    last_id, last_push, push_every, unreachable = 0, 0.0, PUSH_EVERY_SECONDS, ""
     try:
         with ThreadPoolExecutor(SENDERS, thread_name_prefix="radius-sync") as pool:
             while not unreachable:
@@ -220,9 +220,12 @@ def sync_batch(batch: VoucherBatch) -> dict:
                 if unreachable:
                     # The agent is down: every later chunk would wait out its retries too.
                     _fail_pending(batch, unreachable)
-                elif time.monotonic() - last_push >= PUSH_EVERY_SECONDS:
+                elif time.monotonic() - last_push >= push_every:
                     last_push = time.monotonic()
                     publish_progress(batch)
+                    # Counting reads the whole batch (100,000 rows: ~50 ms): at most 5%
+                    # of the sync's time goes to progress, however large the batch.
+                    push_every = max(PUSH_EVERY_SECONDS, 20 * (time.monotonic() - last_push))
     finally:
         for client in clients:
             client.close()
