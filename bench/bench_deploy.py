@@ -3,9 +3,10 @@
 A simulated router adds 0, 20, 200 and 500 ms before every reply (a router across a
 WAN, 4G or satellite; the delay applies per command, pipelined commands overlap); the
 deployment runs as the real job in a real RQ worker. Reports wall time from
-start_deploy() to `completed`, the API round trips (a pipelined batch of reads is one)
-and the commands sent. Then discovery (stage 3's read of the router). Uses a scratch
-database it creates and drops.
+start_deploy() to `completed` and the API round trips (a pipelined batch of reads is
+one), then discovery (stage 3's read of the router), each before (ROUTER_API_PIPELINING
+off: one read at a time) and after (pipelined). Uses a scratch database it creates and
+drops.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/bench_deploy.py
@@ -41,16 +42,28 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_deploy_scratch"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    from django.conf import settings
+
     try:
-        rows = [run(latency) for latency in LATENCIES]
+        rows = []
+        for latency in LATENCIES:
+            # Before: one read at a time (ROUTER_API_PIPELINING off); after: pipelined.
+            settings.ROUTER_API_PIPELINING = False
+            before = run(latency)
+            settings.ROUTER_API_PIPELINING = True
+            rows.append((before, run(latency)))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    print(f"\nDeploy benchmark ({machine()})")
-    print(f"{'latency/command':>16} | {'plan steps':>10} | {'round trips':>11} | "
-          f"{'Deploy -> completed':>20} | {'discovery':>10}")
-    for latency, steps, trips, seconds, discovery in rows:
-        print(f"{latency * 1000:>13.0f} ms | {steps:>10} | {trips:>11} | {seconds:>18.2f} s "
-              f"| {discovery:>8.2f} s")
+    print(f"\nDeploy benchmark ({machine()}; load average "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
+    print("hotspot + PPPoE + RADIUS; before = reads one at a time, after = pipelined reads")
+    print(f"{'latency/command':>16} | {'plan steps':>10} | {'round trips':>14} | "
+          f"{'Deploy -> completed':>20} | {'discovery':>16}")
+    for before, after in rows:
+        latency, steps = after[0], after[1]
+        print(f"{latency * 1000:>13.0f} ms | {steps:>10} | {before[2]:>5} -> {after[2]:>5} | "
+              f"{before[3]:>7.2f} -> {after[3]:>6.2f} s | "
+              f"{before[4]:>5.2f} -> {after[4]:>5.2f} s")
 
 
 LATENCIES = (0.0, 0.020, 0.200, 0.500)
@@ -72,7 +85,10 @@ def run(latency: float):
     sim = SimulatorThread()
     handle = sim.start_router(identity="bench")
     handle.add_user("api-bench", "bench-token-0123456789", "full")
-    org = Organization.objects.create(name=f"bench-deploy-{latency}")
+    from django.conf import settings
+
+    org = Organization.objects.create(
+        name=f"bench-deploy-{latency}-{'pipelined' if settings.ROUTER_API_PIPELINING else 'one'}")
     router = Router.objects.create(organization=org, name="bench", host=handle.host,
                                    api_port=handle.port, api_username="api-bench",
                                    config_token="bench-token-0123456789",

@@ -297,6 +297,9 @@ PROBE_TICK_SECONDS = envfloat("PROBE_TICK_SECONDS", 1)
 PROBE_MAX_ATTEMPTS = envint("PROBE_MAX_ATTEMPTS", 60)
 ROUTER_CONNECT_TIMEOUT = envfloat("ROUTER_CONNECT_TIMEOUT", 5)
 ROUTER_COMMAND_TIMEOUT = envfloat("ROUTER_COMMAND_TIMEOUT", 15)
+# Reads of several menus go out together as tagged commands (one round trip); off, they
+# go one at a time (for a middlebox that mangles pipelined API traffic).
+ROUTER_API_PIPELINING = envbool("ROUTER_API_PIPELINING", True)
 DISCOVERY_CACHE_SECONDS = envint("DISCOVERY_CACHE_SECONDS", 600)
 
 LOGGING = {

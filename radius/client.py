@@ -135,13 +135,15 @@ class AgentClient:
                              transient=False, status=status)
         return payload
 
-    def push_users(self, users: list[dict], *, read_back: bool = False) -> dict:
+    def push_users(self, users: list[dict], *, read_back: bool | str = False) -> dict:
         """POST up to 250 vouchers; answers {success, synced, failed, errors}.
 
         With `read_back`, the answer's "users" holds their rows read back after the
-        write committed (what read_users would answer), saving a second request.
+        write committed (what read_users would answer), saving a second request; with
+        read_back="digest", its "digests" holds each user's radius.attributes.digest of
+        those rows instead (an agent from before digests answers neither).
         """
-        body = {"vouchers": users, "read_back": True} if read_back else {"vouchers": users}
+        body = {"vouchers": users, "read_back": read_back} if read_back else {"vouchers": users}
         return self.request("POST", "users/", body)
 
     def push_subscribers(self, items: list[dict]) -> dict:

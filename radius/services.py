@@ -118,11 +118,10 @@ def write_users(scope: str, users: list[dict]) -> int:
     """Replace the rows of these cleaned vouchers (radius.attributes.clean_batch)."""
     check, reply, groups = [], [], []
     for user in users:
-        rows = attributes.rows_for(user)
-        name = user["username"]
-        check += [(name, *row) for row in rows["check"]]
-        reply += [(name, *row) for row in rows["reply"]]
-        groups += [(name, *row) for row in rows["groups"]]
+        user_check, user_reply, user_groups = attributes.row_tuples(user)
+        check += user_check
+        reply += user_reply
+        groups += user_groups
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
         _claim(cursor, scope, [u["username"] for u in users])
@@ -220,6 +219,49 @@ def read_users(scope: str, usernames: list[str]) -> dict[str, dict]:
             else:
                 found[name][key].append([first, op, value])
     return {name: {k: sorted(v) for k, v in rows.items()} for name, rows in found.items()}
+
+
+def _line(table: str, *columns: str) -> str:
+    """SQL for radius.attributes.digest's line of one row: each field length-prefixed."""
+    parts = [f"'{len(table)}:{table}'"]
+    for column in columns:
+        parts += [f"char_length({column})", "':'", column] if column != "''" else ["'0:'"]
+    return f"concat({', '.join(parts)})"
+
+
+def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
+    """radius.attributes.digest of the rows of the scope's users among these, read now;
+    absent users, and users of other scopes, are omitted.
+
+    PostgreSQL computes the digests itself (the rows never leave the database): a sync's
+    read-back is one small answer per chunk instead of ten rows per voucher in JSON.
+    """
+    if not usernames:
+        return {}
+    if connections[_alias()].vendor != "postgresql":
+        return {name: attributes.digest(rows)
+                for name, rows in read_users(scope, usernames).items()}
+    with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
+        _by_username(cursor)
+        usernames = _own(cursor, scope, usernames)
+        if not usernames:
+            return {}
+        match, params = _in(cursor, usernames)
+        # Each row's line is built once, then sorted by code point ("C") per user.
+        groups = _line("groups", "groupname", "CAST(priority AS TEXT)", "''")
+        cursor.execute(
+            "SELECT username, encode(sha256(convert_to("
+            "string_agg(line, '' ORDER BY line COLLATE \"C\"), 'UTF8')), 'hex') FROM ("
+            f" SELECT username, {_line('check', 'attribute', 'op', 'value')} AS line"
+            f" FROM radcheck WHERE username {match}"
+            f" UNION ALL SELECT username, {_line('reply', 'attribute', 'op', 'value')}"
+            f" FROM radreply WHERE username {match}"
+            f" UNION ALL SELECT username, {groups}"
+            f" FROM radusergroup WHERE username {match}"
+            ") AS stored GROUP BY username",
+            params * 3,
+        )
+        return dict(cursor.fetchall())
 
 
 def read_usage(scope: str, usernames: list[str]) -> dict[str, dict]:

@@ -124,7 +124,12 @@ class Voucher(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["batch", "radius_sync_status"], name="voucher_batch_sync_idx"),
+            # With the id last, a sync's claim (this batch's pending vouchers after the last
+            # id it took, in id order, 2,000 at a time) reads just the rows it takes: on
+            # (batch, status) alone it read and sorted every pending voucher of the batch
+            # each time, quadratic in the batch's size.
+            models.Index(fields=["batch", "radius_sync_status", "id"],
+                         name="voucher_batch_sync_id_idx"),
             models.Index(fields=["radius_sync_status"], name="voucher_sync_idx"),
             models.Index(fields=["state", "expires_at"], name="voucher_state_expiry_idx"),
         ]

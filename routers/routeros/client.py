@@ -133,7 +133,7 @@ class RouterOSClient:
     def __init__(self, host: str, port: int | None = None, username: str = "admin",
                  password: str = "", use_tls: bool = False, timeout: float = 10.0,
                  command_timeout: float | None = None, *, outbound_policy: bool = True,
-                 tls_fingerprint: str = "") -> None:
+                 tls_fingerprint: str = "", pipelining: bool = True) -> None:
         self.host = host
         self.port = port or (8729 if use_tls else 8728)
         self.username = username
@@ -152,6 +152,10 @@ class RouterOSClient:
         self._conn: _Connection | None = None
         self._api: RouterOsApi | None = None
         self.calls = 0  # API round trips (a pipelined batch is one), login excluded
+        # False: call_many sends its commands one at a time, each waiting for its answer
+        # (the same results, one round trip each; ROUTER_API_PIPELINING, and the reference
+        # the tests compare pipelined reads against).
+        self.pipelining = pipelining
 
     def __repr__(self) -> str:  # no password, ever
         return f"<RouterOSClient {self.username}@{self.host}:{self.port} tls={self.use_tls}>"
@@ -279,6 +283,12 @@ class RouterOSClient:
         they come (RouterOS answers tagged commands independently): one round trip for all.
         A trap answers its own command (returned in its place); a lost connection or the
         deadline (``command_timeout`` for the whole batch) fails them all."""
+        if not self.pipelining and len(commands) > 1:
+            return [result for command in commands for result in self._exchange([command])]
+        return self._exchange(commands)
+
+    def _exchange(self, commands) -> list[Reply | RouterCommandError]:
+        """One round trip: send every command, then read every answer."""
         if self._api is None or self._sock is None or self._conn is None:
             raise RouterConnectionLost("not connected", self.host, self.port)
         self.calls += 1
@@ -366,18 +376,20 @@ def probe(host: str, port: int | None = None, username: str = "admin", password:
     client = RouterOSClient(host, port, username, password, use_tls, timeout)
     try:
         client.connect(deadline)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RouterUnreachable("timeout", host, client.port, "probe took too long")
+        client.command_timeout = remaining
+        paths = {"identity": "/system/identity", "resource": "/system/resource",
+                 "interfaces": "/interface"}
+        try:  # the three reads in one pipelined exchange: one round trip after the login
+            menus = client.print_many(list(paths.values()))
+        except RouterTimeout:
+            raise RouterUnreachable("timeout", host, client.port,
+                                    f"no answer to {', '.join(paths.values())}") from None
         result: dict[str, Any] = {}
-        for key, path in (("identity", "/system/identity"), ("resource", "/system/resource"),
-                          ("interfaces", "/interface")):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise RouterUnreachable("timeout", host, client.port, "probe took too long")
-            client.command_timeout = remaining
-            try:
-                rows = client.print(path)
-            except RouterTimeout:
-                raise RouterUnreachable("timeout", host, client.port, f"no answer to {path}") \
-                    from None
+        for key, path in paths.items():
+            rows = menus[path]
             result[key] = rows if key == "interfaces" else (rows[0] if rows else {})
         return result
     finally:

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from routers.routeros.errors import RouterCommandError
 
+# The two reads, for callers that pipeline them with reads of their own (discovery).
+COMMANDS = [("/system/resource/print", None, None), ("/system/routerboard/print", None, None)]
+
 
 def read(api) -> tuple[dict, dict]:
     """(resource, routerboard) of a logged-in client; routerboard is {} where there is none.
     Any other failure (a trap on /system/resource, a lost link) is raised."""
-    resource, board = api.call_many([("/system/resource/print", None, None),
-                                     ("/system/routerboard/print", None, None)])
+    return parse(api.call_many(COMMANDS))
+
+
+def parse(replies) -> tuple[dict, dict]:
+    """(resource, routerboard) from the replies to COMMANDS."""
+    resource, board = replies
     if isinstance(resource, RouterCommandError):
         raise resource
     board_row = {} if isinstance(board, RouterCommandError) else (board.rows or [{}])[0]

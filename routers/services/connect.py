@@ -71,4 +71,5 @@ def client_for(target, purpose: str = "command", timeout: float | None = None
     connect, command = (timeout, timeout) if timeout else timeouts(purpose)
     return RouterOSClient(reach.host, reach.port, reach.username, reach.password,
                           use_tls=reach.use_tls, timeout=connect, command_timeout=command,
-                          tls_fingerprint=reach.tls_fingerprint if reach.use_tls else "")
+                          tls_fingerprint=reach.tls_fingerprint if reach.use_tls else "",
+                          pipelining=settings.ROUTER_API_PIPELINING)

@@ -6,8 +6,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from routers.routeros.errors import RouterConnectionLost, RouterTimeout, RouterUnreachable
-from routers.services import board as routerboard
+from routers.routeros.errors import (
+    RouterCommandError,
+    RouterConnectionLost,
+    RouterTimeout,
+    RouterUnreachable,
+)
+from routers.services import board
 from routers.services.connect import client_for
 
 ATTEMPTS = 3
@@ -53,11 +58,25 @@ def forget(router) -> None:
 
 
 def _read(router) -> dict:
-    """Everything stage 3 shows, read in one pipelined exchange."""
+    """Everything stage 3 shows, read in one pipelined exchange: one round trip after the
+    login (ROUTER_API_PIPELINING=false sends the same reads one at a time)."""
     with client_for(router) as api:
-        resource, board = routerboard.read(api)  # CHR/x86: no routerboard
-        menus = api.print_many(MENUS, PROPLISTS)
-        flash = api.print("/file", proplist=["name", "type"], name="flash")
+        replies = api.call_many(
+            [*board.COMMANDS]
+            + [(f"{path}/print", {".proplist": ",".join(PROPLISTS[path])}
+                if path in PROPLISTS else None, None) for path in MENUS]
+            + [("/file/print", {".proplist": "name,type"}, {"name": "flash"})])
+    resource, board_row = board.parse(replies[:len(board.COMMANDS)])
+    rest = replies[len(board.COMMANDS):]
+    for reply in rest:
+        if isinstance(reply, RouterCommandError):
+            raise reply
+    menus = {path: reply.rows for path, reply in zip(MENUS, rest, strict=False)}
+    return facts(menus, resource, board_row, flash=rest[-1].rows)
+
+
+def facts(menus: dict, resource: dict, board_row: dict, flash: list[dict]) -> dict:
+    """What discovery keeps of the menus it read."""
     ports = [p for p in menus["/interface/bridge/port"] if p.get("disabled") != "true"]
     port_of = {p.get("interface", ""): p.get("bridge", "") for p in ports}
     # The built-in lists (all, none, dynamic, static) are RouterOS's: only the router's own.
@@ -68,9 +87,9 @@ def _read(router) -> dict:
             lists.setdefault(member.get("list", ""), []).append(member.get("interface", ""))
     return {
         "identity": (menus["/system/identity"] or [{}])[0].get("name", ""),
-        "model": routerboard.model(resource, board),
+        "model": board.model(resource, board_row),
         "version": resource.get("version", ""),
-        "routerboard": bool(board),
+        "routerboard": bool(board_row),
         # Boards with a flash directory keep files only inside it (the rest is a RAM disk).
         "flash": any(f.get("type") == "directory" for f in flash),
         "interfaces": [{"name": i.get("name", ""), "type": i.get("type", ""),

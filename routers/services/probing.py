@@ -75,6 +75,7 @@ def probe(target: Reach, timeout: float) -> ProbeResult:
     """Log in and read the router's identity facts. No database access here."""
     try:
         with client_for(target, "probe", timeout) as api:
+            # Both reads in one pipelined exchange: one round trip after the login.
             resource, board = routerboard.read(api)  # CHR/x86: no routerboard
     except Exception as exc:  # every failure becomes a diagnosis the operator can act on
         return ProbeResult(target.router_id, False, diagnosis=diagnose(

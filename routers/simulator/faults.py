@@ -40,6 +40,9 @@ class Faults:
     traps: list[TrapRule] = field(default_factory=list)
     commands_seen: int = 0
     calls: dict[str, int] = field(default_factory=dict)
+    # The most commands one connection had unanswered at once: above 1 only when a
+    # client pipelines (sends before the earlier answers came) under some latency.
+    most_in_flight: int = 0
 
     def trap_on(self, path: str | None, message: str, category: int | None = None,
                 nth: int | None = None, drop: bool = False) -> TrapRule:

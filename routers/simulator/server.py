@@ -78,6 +78,11 @@ class Connection:
             self._task = loop.create_task(self._run())
         self._wake.set()
 
+    @property
+    def pending(self) -> int:
+        """Commands whose replies have not left yet."""
+        return len(self._queue)
+
     def cancel(self, tag: str) -> bool:
         """/cancel of a command whose replies have not left: they become "interrupted"."""
         for i, (due, seq, queued_tag, _, close) in enumerate(self._queue):
@@ -280,6 +285,7 @@ class SimRouter:
                     replies, close = session.handle(words, injected)
                     answered += 1
                     connection.send(replies, faults.delay_for(words[0]), tag, close)
+                    faults.most_in_flight = max(faults.most_in_flight, connection.pending)
                     if connection.closed:
                         return
                 await _drain(writer)

@@ -119,6 +119,16 @@ class FaultsHandle:
     def commands_seen(self) -> int:
         return self._faults.commands_seen
 
+    def calls(self, word: str) -> int:
+        """How many times this router was sent `word` (e.g. "/ip/pool/print") so far: the
+        count a rule's `nth` goes by."""
+        return self._faults.calls.get(word, 0)
+
+    @property
+    def most_in_flight(self) -> int:
+        """The most commands one connection had unanswered at once (pipelining seen)."""
+        return self._faults.most_in_flight
+
 
 class RouterHandle:
     """A test's view of one simulated router."""

@@ -50,3 +50,100 @@ def test_a_link_lost_mid_pipeline_fails_the_whole_batch(routersim):
     sim.faults.drop_on("/ip/hotspot/print")
     with client(sim) as api, pytest.raises(RouterConnectionLost):
         api.print_many(["/ip/address", "/ip/hotspot", "/ip/pool"])
+
+
+# Discovery and probing, as the product runs them: pipelined (the default) against one
+# print at a time (ROUTER_API_PIPELINING off), on the same router.
+def discovered(router, settings, pipelining):
+    from routers.services import discovery
+
+    settings.ROUTER_API_PIPELINING = pipelining
+    facts = discovery.discover(router, refresh=True)
+    return {k: v for k, v in facts.items() if k != "read_at"}
+
+
+def outcome(call):
+    """What a call gives: its result, or the error's type and words."""
+    try:
+        return "ok", call()
+    except Exception as exc:  # the comparison is the point: both ways must fail alike
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("profile", ["bare", "defconf", "chr"])
+def test_discovery_pipelined_equals_one_print_at_a_time(acme, routersim, settings, profile):
+    from tests.provisioning.helpers import online_router
+
+    sim = routersim(profile=profile)
+    sim.add("/ip/pool", name="lobby", ranges="10.9.0.2-10.9.0.254", comment="guests")
+    sim.add("/ip/address", address="10.9.0.1/24", interface="ether2")
+    router = online_router(acme, sim)
+    sim.faults.latency(0.25)  # a slow link: what is sent before an answer stays in flight
+    # (A CHR has no /system/routerboard: whatever discovery makes of that, both ways alike.)
+    one_by_one = outcome(lambda: discovered(router, settings, False))
+    assert sim.faults.most_in_flight == 1
+    seen = sim.faults.commands_seen
+    together = outcome(lambda: discovered(router, settings, True))
+    assert sim.faults.most_in_flight == 6  # all six reads went out before any answer
+    assert together == one_by_one
+    if profile != "chr":
+        assert "lobby" in [p["name"] for p in together[1]["pools"]]
+        assert sim.faults.commands_seen - seen == 1 + 6  # the login, then the six reads
+
+
+@pytest.mark.django_db
+def test_discovery_with_a_trap_on_one_pipelined_read_fails_as_one_at_a_time(
+        acme, routersim, settings):
+    from tests.provisioning.helpers import online_router
+
+    sim = routersim()
+    router = online_router(acme, sim)
+    sim.faults.trap("/ip/address/print", "failure: injected")
+    one_by_one = outcome(lambda: discovered(router, settings, False))
+    together = outcome(lambda: discovered(router, settings, True))
+    assert together == one_by_one
+    assert together[0] == "RouterCommandError" and "injected" in together[1]
+    sim.faults.clear()  # the trap was that command's only: the next discovery is whole
+    assert outcome(lambda: discovered(router, settings, True))[0] == "ok"
+
+
+@pytest.mark.django_db
+def test_discovery_with_the_link_lost_mid_pipeline_retries_and_then_fails(
+        acme, routersim, settings):
+    from tests.provisioning.helpers import online_router
+
+    sim = routersim()
+    router = online_router(acme, sim)
+    expected = discovered(router, settings, False)
+    # Lost once (the 2nd /interface/print of the run): the retry reads it all again.
+    sim.faults.drop_on("/interface/print", nth=2)
+    assert discovered(router, settings, True) == expected
+    # Lost on every attempt: both ways give up with the same error.
+    sim.faults.clear()
+    sim.faults.drop_on("/interface/print")
+    one_by_one = outcome(lambda: discovered(router, settings, False))
+    together = outcome(lambda: discovered(router, settings, True))
+    assert together[0] == one_by_one[0] == "RouterConnectionLost"
+    assert sim.faults.commands_seen > 0
+
+
+def test_a_probe_reads_in_one_exchange_and_equals_one_print_at_a_time(routersim):
+    from routers.services.connect import Reach
+    from routers.services.probing import probe
+
+    sim = routersim(identity="site-9", version="7.16")
+    target = Reach(1, sim.host, sim.port, "admin", "", False)
+    sim.faults.latency(0.25)
+    result = probe(target, 5)
+    assert result.ok and sim.faults.most_in_flight == 2  # both reads went out together
+    sim.faults.latency(0)
+    with RouterOSClient(sim.host, sim.port, "admin", "", timeout=5) as api:
+        resource = api.print("/system/resource")[0]
+        board = api.print("/system/routerboard")[0]
+    assert result.facts["routeros_version"] == resource["version"]
+    assert result.facts["board"] == resource["board-name"]
+    assert result.facts["serial"] == board.get("serial-number", "")
+    sim.faults.trap("/system/routerboard/print", "failure: injected")
+    failed = probe(target, 5)
+    assert not failed.ok and "injected" in failed.diagnosis.error

@@ -101,3 +101,68 @@ def test_it_verifies_a_batch_and_reports_missing_extra_and_changed_rows(
     assert problems[b.code]["extra"] == [["check", "Auth-Type", ":=", "Accept"]]
     assert problems[c.code]["changed"][0][0] == "check"
     assert batch.vouchers.filter(radius_sync_status="failed").count() == 3
+
+
+def test_the_read_back_digest_is_the_rows_digest_and_a_changed_row_fails_its_voucher(
+    acme, profile, radius_server, radius_tables
+):
+    """The agent answers a digest of each voucher's rows read back; PostgreSQL's digest
+    must be the one radius.attributes computes, and a row that is not what was sent
+    (here a trigger rewrites one voucher's password as it is stored) fails that voucher
+    with the difference spelled out, while the others are synced."""
+    from radius import attributes, services
+    from radius.models import AgentScope
+
+    batch = generate_batch(acme, profile, 300, radius_server=radius_server, prefix="Q")
+    victim = batch.vouchers.order_by("pk")[137]
+    with radius_tables.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION tamper() RETURNS trigger AS $$ BEGIN"
+            " IF NEW.username = '" + victim.code + "' AND NEW.attribute = 'Cleartext-Password'"
+            " THEN NEW.value := 'tampered'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+        cursor.execute("CREATE TRIGGER tamper BEFORE INSERT ON radcheck"
+                       " FOR EACH ROW EXECUTE FUNCTION tamper()")
+    try:
+        run_jobs(queues.RADIUS_SYNC)
+    finally:
+        with radius_tables.cursor() as cursor:
+            cursor.execute("DROP TRIGGER tamper ON radcheck")
+            cursor.execute("DROP FUNCTION tamper()")
+
+    victim.refresh_from_db()
+    assert victim.radius_sync_status == "failed"
+    assert victim.radius_sync_error == "RADIUS rows differ: changed check Cleartext-Password"
+    assert batch.vouchers.filter(radius_sync_status="synced").count() == 299
+    codes = list(batch.vouchers.values_list("code", flat=True))
+    scope = AgentScope.objects.get().key
+    rows = services.read_users(scope, codes)
+    digests = services.read_digests(scope, codes)
+    assert len(digests) == 300
+    assert digests == {code: attributes.digest(r) for code, r in rows.items()}
+
+
+def test_postgresql_digests_rows_as_python_does_whatever_the_text(radius_tables):
+    """Sorting and lengths agree for any text: accents, symbols, digits that sort as
+    text ("10" before "9"), values holding the separators, duplicated rows."""
+    from radius import attributes, services
+
+    users = [attributes.clean_user({"username": name, "password": password,
+                                    "profile": group, "rate_limit": rate,
+                                    "time_limit": limit, "data_limit": 5 * 2**30})
+             for name, password, group, rate, limit in [
+                 ("u1", "pässwörd", "Café 1h", "2M/5M", 9),
+                 ("u2", "1:2:3", "Ω-plan", "10M/10M", 10),
+                 ("u3", "ü" * 40, "", "", None)]]
+    services.write_users("s1", users)
+    with radius_tables.cursor() as cursor:  # a duplicated row, as a double insert leaves
+        cursor.execute("INSERT INTO radreply (username, attribute, op, value)"
+                       " SELECT username, attribute, op, value FROM radreply"
+                       " WHERE username = 'u2' LIMIT 1")
+    rows = services.read_users("s1", ["u1", "u2", "u3", "absent"])
+    digests = services.read_digests("s1", ["u1", "u2", "u3", "absent"])
+    assert set(digests) == {"u1", "u2", "u3"}
+    assert digests == {name: attributes.digest(r) for name, r in rows.items()}
+    assert digests["u1"] == attributes.digest(attributes.rows_for(users[0]))
+    for user in users:  # the sync's shortcut is the same digest
+        assert attributes.user_digest(user) == attributes.digest(attributes.rows_for(user))
+    assert digests["u2"] != attributes.digest(attributes.rows_for(users[1]))  # the duplicate

@@ -9,8 +9,11 @@ SKIP LOCKED, so a job doubled by the reconciler never sends a voucher twice at o
 
 Throughput: WINDOW chunks are claimed in one transaction and sent SENDERS at a time
 from a small thread pool (one keep-alive connection each), so the job, the agent and
-PostgreSQL work at the same time instead of waiting on each other; the agent answers
-each write with the rows it read back after committing (one request per chunk, not two).
+PostgreSQL work at the same time instead of waiting on each other. The agent answers
+each write with what it read back after committing (one request per chunk, not two):
+the digest of each voucher's rows (radius.attributes.digest), computed by PostgreSQL.
+A voucher whose digest is that of the rows it should have is verified; any other is
+read back in full and compared row by row, so a difference is still described.
 """
 
 from __future__ import annotations
@@ -98,14 +101,22 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
     outcome = ChunkOutcome()
     live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
     gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
-    stored = {}
+    payloads = {v.code: payload_for(v, profile) for v in live}
+    users = {code: attributes.clean_user(p) for code, p in payloads.items()}
+    stored, verified = {}, set()
     try:
         if live:
-            payloads = [payload_for(v, profile) for v in live]
-            answer = _with_retries(client.push_users, payloads, read_back=True)
-            if "users" not in answer:  # an agent from before read_back: read separately
-                answer["users"] = _with_retries(client.read_users, [v.code for v in live])
-            stored.update(answer["users"])
+            # The agent reads each voucher's rows back after its write committed and
+            # answers their digest: a voucher whose digest is that of the rows it should
+            # have is verified; the others are read in full, to compare row by row.
+            answer = _with_retries(client.push_users, list(payloads.values()),
+                                   read_back="digest")
+            digests = answer.get("digests") or {}
+            verified = {code for code, user in users.items()
+                        if code in digests and digests[code] == attributes.user_digest(user)}
+            differ = [code for code in payloads if code not in verified]
+            if differ:
+                stored.update(_with_retries(client.read_users, differ))
         if gone:
             _with_retries(client.delete_users, [v.code for v in gone])
             stored.update(_with_retries(client.read_users, [v.code for v in gone]))
@@ -114,7 +125,12 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
         outcome.unreachable = str(exc) if exc.transient else ""
         return outcome
     for voucher in chunk:
-        diff = attributes.compare(expected_rows(voucher, profile), stored.get(voucher.code))
+        if voucher.code in verified:
+            outcome.synced.append(voucher.pk)
+            continue
+        user = users.get(voucher.code)  # None: revoked, expired or used up
+        rows = attributes.rows_for(user) if user else None
+        diff = attributes.compare(rows, stored.get(voucher.code))
         if diff:
             outcome.fail([voucher.pk], attributes.describe(diff))
         else:
@@ -124,7 +140,14 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
 
 def _record(outcome: ChunkOutcome) -> None:
     now = timezone.now()
-    if outcome.synced:
+    if outcome.synced and connection.vendor == "postgresql":
+        # One array parameter instead of 250 placeholders built and bound one by one.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Voucher._meta.db_table} SET radius_sync_status = %s,"
+                " radius_synced_at = %s, radius_sync_error = '' WHERE id = ANY(%s)",
+                [Status.SYNCED, now, outcome.synced])
+    elif outcome.synced:
         Voucher.objects.filter(pk__in=outcome.synced).update(
             radius_sync_status=Status.SYNCED, radius_synced_at=now, radius_sync_error=""
         )
@@ -179,7 +202,7 @@ def sync_batch(batch: VoucherBatch) -> dict:
         finally:
             idle.put(client)
 
-    last_id, last_push, unreachable = 0, 0.0, ""
+    last_id, last_push, push_every, unreachable = 0, 0.0, PUSH_EVERY_SECONDS, ""
     try:
         with ThreadPoolExecutor(SENDERS, thread_name_prefix="radius-sync") as pool:
             while not unreachable:
@@ -197,9 +220,12 @@ def sync_batch(batch: VoucherBatch) -> dict:
                 if unreachable:
                     # The agent is down: every later chunk would wait out its retries too.
                     _fail_pending(batch, unreachable)
-                elif time.monotonic() - last_push >= PUSH_EVERY_SECONDS:
+                elif time.monotonic() - last_push >= push_every:
                     last_push = time.monotonic()
                     publish_progress(batch)
+                    # Counting reads the whole batch (100,000 rows: ~50 ms): at most 5%
+                    # of the sync's time goes to progress, however large the batch.
+                    push_every = max(PUSH_EVERY_SECONDS, 20 * (time.monotonic() - last_push))
     finally:
         for client in clients:
             client.close()
