@@ -27,9 +27,19 @@ def parse(replies) -> tuple[dict, dict]:
     resource, board = replies
     if isinstance(resource, RouterCommandError):
         raise resource
-    board_row = {} if isinstance(board, RouterCommandError) else (board.rows or [{}])[0]
+    if isinstance(board, RouterCommandError):
+        if not missing(board):
+            raise board  # a real failure of a router that has the menu
+        return (resource.rows or [{}])[0], {}
+    board_row = (board.rows or [{}])[0]
     return (resource.rows or [{}])[0], board_row
 
 
 def model(resource: dict, board: dict) -> str:
     return board.get("model") or resource.get("board-name", "")
+
+
+def missing(trap: RouterCommandError) -> bool:
+    """The trap a router without the menu answers ("no such command ...", "bad command name")."""
+    text = str(trap).lower()
+    return "no such command" in text or "bad command name" in text
