@@ -386,3 +386,5 @@ FLEET_DRIFT_TIMEOUT = envfloat("FLEET_DRIFT_TIMEOUT", 10)
 FLEET_DRIFT_PARALLEL = envint("FLEET_DRIFT_PARALLEL", 64)
 FLEET_DRIFT_JOB_TIMEOUT = envint("FLEET_DRIFT_JOB_TIMEOUT", 300)
 # --- end fleet ------------------------------------------------------------------------------
+# Sales ledger, reports, resellers and the /api/v1/ selling API (sales/).
+INSTALLED_APPS += ["sales"]

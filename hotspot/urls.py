@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("fleet.urls")),
     path("", include("background.urls")),
     path("", include("accounting.urls")),
+    path("", include("sales.urls")),
 ]
