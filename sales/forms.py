@@ -11,12 +11,14 @@ from sales.services.reports import GRAINS
 class RangeForm(forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    grain = forms.ChoiceField(label="By", choices=[(g, g) for g in GRAINS], initial="day")
+    grain = forms.ChoiceField(label="By", choices=[(g, g) for g in GRAINS], initial="day",
+                              required=False)
 
     MAX_DAYS = 3 * 366
 
     def clean(self):
         data = super().clean()
+        data["grain"] = data.get("grain") or "day"
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -88,6 +88,10 @@ def report_csv(request, table):
     if table not in TABLES:
         raise Http404("No such table")
     form, report = _report(request)
+    if request.GET and not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return HttpResponse(f"Bad report range: {errors}\n", status=400,
+                            content_type="text/plain")
     out = io.StringIO()
     writer = csv.writer(out)
     for row in table_rows(report, table):

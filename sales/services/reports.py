@@ -90,9 +90,11 @@ def build(organization, start: dt.date, end: dt.date, grain: str = "day") -> Rep
         groups: dict = defaultdict(_blank)
         for r in days.values(column, "kind").annotate(n=Sum("count"), a=Sum("amount")).order_by():
             _add(groups[r[column]], r["kind"], r["n"], r["a"] or Decimal(0))
+        for row in groups.values():
+            # Grouped by the sale's terms, "activated" means: of these sales, used since.
+            row["activated"] = row["cohort"]
         table = [{name: names[name](value), **_finish(groups[value])}
-                 for value in groups if any(groups[value][k] for k in groups[value]
-                                            if k != "printed") or name == "profile"]
+                 for value in groups]
         report.by[name] = sorted(table, key=lambda row: (-row["net"], str(row[name])))
     report.stock = stock(organization)
     return report

@@ -109,3 +109,9 @@ def test_the_openapi_description_is_served(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.") and "/sales" in doc["paths"]
     assert "Idempotency-Key" in str(doc["paths"]["/sales"]["post"]["parameters"])
+
+
+def test_a_csv_with_a_bad_range_is_refused_clearly(alice_client, acme):
+    bad = alice_client.get("/sales/periods.csv", {"start": "2026-02-01", "end": "2026-01-01"})
+    assert bad.status_code == 400 and b"before" in bad.content
+    assert alice_client.get("/sales/nothing.csv").status_code == 404
