@@ -46,6 +46,9 @@ def bars(title: str, labels: list[str], series: list[tuple[str, list]]) -> str:
         f'role="img" aria-label="{escape(title)}" class="chart" '
         'style="width:100%;height:auto;font-family:sans-serif;font-size:11px">',
         f'<title>{escape(title)}</title>',
+        # A phone shows the 720-unit drawing about half size: larger text, fewer labels.
+        '<style>@media (max-width: 600px) { svg.chart text { font-size: 20px; } '
+        'svg.chart .minor { display: none; } }</style>',
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     for tick in (low, (low + top) / 2 if low < 0 else top / 2, top):
@@ -64,10 +67,11 @@ def bars(title: str, labels: list[str], series: list[tuple[str, list]]) -> str:
                 f'height="{max(base - top_y, 0):.1f}" fill="{COLORS[j % len(COLORS)]}">'
                 f'<title>{escape(label)} · {escape(name)}: {_fmt(v)}</title></rect>')
         if i % every == 0:
-            parts.append(f'<text x="{LEFT + (i + 0.5) * group:.1f}" y="{HEIGHT - BOTTOM + 14}" '
-                         f'text-anchor="middle">{escape(label)}</text>')
+            minor = ' class="minor"' if (i // every) % 3 else ""
+            parts.append(f'<text x="{LEFT + (i + 0.5) * group:.1f}" y="{HEIGHT - BOTTOM + 18}" '
+                         f'text-anchor="middle"{minor}>{escape(label)}</text>')
     for j, (name, _) in enumerate(series):
-        x = LEFT + j * 130
+        x = LEFT + j * 200
         parts.append(f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
                      f'fill="{COLORS[j % len(COLORS)]}"/>'
                      f'<text x="{x + 14}" y="{HEIGHT - 5}">{escape(name)}</text>')
