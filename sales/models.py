@@ -101,7 +101,10 @@ class VoucherFact(models.Model):
         constraints = [models.UniqueConstraint(fields=["voucher", "kind"],
                                                name="voucher_fact_once")]
         indexes = [models.Index(fields=["organization", "kind", "at"],
-                                name="fact_org_kind_at_idx")]
+                                name="fact_org_kind_at_idx"),
+                   # The newest voucher sold of a profile: where selling looks first.
+                   models.Index(fields=["profile", "kind", "voucher"],
+                                name="fact_profile_kind_voucher_idx")]
 
     def __str__(self):
         return f"{self.voucher_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -28,11 +28,29 @@ def unsold(vouchers):
         Exists(VoucherFact.objects.filter(voucher=OuterRef("pk"), kind=Kind.SOLD)))
 
 
-def _take(vouchers, count: int) -> list:
+def _take(vouchers, count: int, profile_id: int) -> list:
+    """Up to `count` vouchers ready to sell, oldest first, locked for this transaction.
+
+    Vouchers are sold roughly in order, so the search starts after the newest voucher of
+    the profile sold so far (an index lookup): with a million sold vouchers behind it, it
+    does not check each of them again. Older unsold ones (a batch skipped, a hand-over of
+    a later batch) are still found, when nothing newer is left."""
+    from django.db.models import Max
+
     from vouchers.models import Voucher
 
     ready = unsold(vouchers).filter(radius_sync_status=Voucher.SyncStatus.SYNCED)
-    return list(ready.order_by("pk").select_for_update(skip_locked=True, of=("self",))[:count])
+    newest = VoucherFact.objects.filter(profile_id=profile_id, kind=Kind.SOLD).aggregate(
+        newest=Max("voucher_id"))["newest"] or 0
+
+    def pick(queryset, n):
+        return list(queryset.order_by("pk").select_for_update(skip_locked=True,
+                                                               of=("self",))[:n])
+
+    taken = pick(ready.filter(pk__gt=newest), count)
+    if len(taken) < count:
+        taken += pick(ready.filter(pk__lte=newest), count - len(taken))
+    return taken
 
 
 @transaction.atomic
@@ -42,7 +60,8 @@ def sell_one(organization, profile, channel: str, *, by=None, api_key=None):
 
     if profile.organization_id != organization.pk:
         raise SaleError("No such profile.")
-    taken = _take(Voucher.objects.filter(organization=organization, batch__profile=profile), 1)
+    taken = _take(Voucher.objects.filter(organization=organization, batch__profile=profile), 1,
+                  profile.pk)
     if not taken:
         raise SaleError(f"No voucher of “{profile.name}” is ready to sell: generate a batch.")
     fact = facts.sold(taken, channel, by=by, api_key=api_key)[0]
@@ -106,7 +125,7 @@ def hand_to_reseller(batch, reseller: Reseller, count: int, price: Decimal, *, b
         raise SaleError("Hand over at least one voucher.")
     if price is None or price < 0:
         raise SaleError("The price cannot be negative.")
-    taken = _take(batch.vouchers.all(), count)
+    taken = _take(batch.vouchers.all(), count, batch.profile_id)
     if len(taken) < count:
         raise SaleError(f"Only {len(taken):,} vouchers of this batch are ready to sell.")
     facts.sold(taken, Channel.RESELLER, by=by, reseller=reseller, price=price)

@@ -82,3 +82,15 @@ def test_rebuild_gives_the_roll_up_counted_as_facts_came(stocked, acme, alice):
     assert rollup_rows(acme) == before
     assert sorted(SoldStock.objects.values_list("voucher_id", flat=True)) == stock_before
     assert len(stock_before) == 2  # 5 sold: 2 activated, 1 refunded
+
+
+def test_selling_finds_older_unsold_vouchers_after_a_newer_one_was_sold(stocked, acme,
+                                                                         alice):
+    last = stocked.vouchers[-1]
+    selling.sell_code(acme, last.code, by=alice)
+    sold = [selling.sell_one(acme, stocked.profile, "counter", by=alice)[0].pk
+            for _ in range(11)]
+    assert sorted(sold) == [v.pk for v in stocked.vouchers[:11]]
+    with pytest.raises(selling.SaleError, match="ready to sell"):
+        selling.sell_one(acme, stocked.profile, "counter", by=alice)
+    assert VoucherFact.objects.filter(kind=Kind.SOLD).count() == 12
