@@ -127,7 +127,8 @@ def _sell(request):
 
 
 def _when(value: str | None, name: str) -> dt.datetime:
-    parsed = parse_datetime(value or "")
+    # An unencoded "+" in a query string arrives as a space: read it as the "+" it was.
+    parsed = parse_datetime((value or "").strip().replace(" ", "+"))
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"“{name}” must be an ISO 8601 time with its offset, "
                          "e.g. 2026-11-01T00:00:00+03:00.")

@@ -73,12 +73,16 @@ def sell_code(organization, code: str, *, by=None):
     """Sell this voucher (its printed card handed over at the counter)."""
     from vouchers.models import Voucher
 
-    voucher = Voucher.objects.filter(organization=organization, code=code.strip()).first()
+    # Locked: a sale of the same card at another till waits here, then finds it sold.
+    voucher = Voucher.objects.filter(organization=organization, code=code.strip()
+                                     ).select_for_update().first()
     if voucher is None:
         raise SaleError("No voucher has this code.")
-    if not unsold(Voucher.objects.filter(pk=voucher.pk)).exists():
+    sold = facts.sold([voucher], Channel.COUNTER, by=by) if unsold(
+        Voucher.objects.filter(pk=voucher.pk)).exists() else []
+    if not sold:
         raise SaleError(f"Voucher {voucher.code} was sold already or is no longer unused.")
-    return voucher, facts.sold([voucher], Channel.COUNTER, by=by)[0]
+    return voucher, sold[0]
 
 
 def sell_api(api_key, profile, idempotency_key: str | None):

@@ -115,3 +115,17 @@ def test_a_csv_with_a_bad_range_is_refused_clearly(alice_client, acme):
     bad = alice_client.get("/sales/periods.csv", {"start": "2026-02-01", "end": "2026-01-01"})
     assert bad.status_code == 400 and b"before" in bad.content
     assert alice_client.get("/sales/nothing.csv").status_code == 404
+
+
+def test_sales_in_a_range_accept_an_unencoded_plus_in_the_offset(client, stocked, acme):
+    _, key = keys.create(acme, "shop")
+    code = sell(client, key, stocked.profile.pk).json()["code"]
+    now = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=3)))
+    start = (now - dt.timedelta(hours=1)).replace(microsecond=0).isoformat()
+    end = (now + dt.timedelta(hours=1)).replace(microsecond=0).isoformat()
+    assert "+03:00" in start
+    listed = client.get(f"/api/v1/sales?from={start}&to={end}", **bearer(key))
+    assert [s["code"] for s in listed.json()["sales"]] == [code]
+    empty = client.get("/api/v1/sales", {"from": end, "to": (now + dt.timedelta(hours=2))
+                                         .isoformat()}, **bearer(key))
+    assert empty.json()["sales"] == []
