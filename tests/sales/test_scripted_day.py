@@ -165,6 +165,13 @@ def test_a_scripted_day_gives_exact_figures_in_every_report_and_csv(
     assert sum(Decimal(r["net"]) for r in month) == Decimal("490.00")
     assert sum(int(r["sold"]) for r in month) == 7
 
+    weeks = read_csv(alice_client, "periods", start=today.isoformat(),
+                     end=tomorrow.isoformat(), grain="week")
+    monday = today - dt.timedelta(days=today.weekday())
+    assert weeks[0]["period"] == monday.isoformat()
+    assert (sum(int(r["sold"]) for r in weeks), sum(int(r["expired_unused"]) for r in weeks)
+            ) == (7, 2)
+
     html = alice_client.get("/sales/", query).content.decode()
     assert 'data-total="net"><strong>490.00</strong>' in html
     assert html.count("<svg") >= 3 and "<script" not in html.split("<main>")[1]
