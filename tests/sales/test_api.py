@@ -129,3 +129,16 @@ def test_sales_in_a_range_accept_an_unencoded_plus_in_the_offset(client, stocked
     empty = client.get("/api/v1/sales", {"from": end, "to": (now + dt.timedelta(hours=2))
                                          .isoformat()}, **bearer(key))
     assert empty.json()["sales"] == []
+
+
+def test_operators_see_and_change_only_their_organizations_resellers_and_keys(
+        acme, bob_client):
+    from sales.models import Reseller
+
+    kiosk = Reseller.objects.create(organization=acme, name="Kiosk")
+    row, key = keys.create(acme, "shop")
+    assert bob_client.get(f"/sales/resellers/{kiosk.pk}/").status_code == 404
+    assert bob_client.post(f"/sales/api-keys/{row.pk}/revoke/").status_code == 404
+    assert "Kiosk" not in bob_client.get("/sales/resellers/").content.decode()
+    assert row.prefix not in bob_client.get("/sales/api-keys/").content.decode()
+    assert keys.authenticate(key) is not None
