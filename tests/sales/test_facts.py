@@ -94,3 +94,19 @@ def test_selling_finds_older_unsold_vouchers_after_a_newer_one_was_sold(stocked,
     with pytest.raises(selling.SaleError, match="ready to sell"):
         selling.sell_one(acme, stocked.profile, "counter", by=alice)
     assert VoucherFact.objects.filter(kind=Kind.SOLD).count() == 12
+
+
+def test_changing_the_time_zone_counts_every_day_again_in_the_new_zone(stocked, acme, alice,
+                                                                       alice_client):
+    late = dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC)  # 00:30 on 11 March in Berlin
+    facts.sold(stocked.vouchers[:2], "counter", by=alice, at=late)
+    assert list(DailySales.objects.filter(kind="sold").values_list("day", "count")) == [
+        (dt.date(2026, 3, 10), 2)]
+    assert alice_client.post("/sales/settings/", {"time_zone": "Europe/Berlin"}
+                             ).status_code == 302
+    assert list(DailySales.objects.filter(kind="sold").values_list("day", "count")) == [
+        (dt.date(2026, 3, 11), 2)]
+    bad = alice_client.post("/sales/settings/", {"time_zone": "Mars/Olympus"})
+    assert bad.status_code == 200 and "Mars/Olympus" in bad.content.decode()
+    acme.refresh_from_db()
+    assert acme.time_zone == "Europe/Berlin"
