@@ -142,3 +142,34 @@ def test_operators_see_and_change_only_their_organizations_resellers_and_keys(
     assert "Kiosk" not in bob_client.get("/sales/resellers/").content.decode()
     assert row.prefix not in bob_client.get("/sales/api-keys/").content.decode()
     assert keys.authenticate(key) is not None
+
+
+def test_the_same_idempotency_key_sent_at_once_sells_one_voucher(stocked, acme):
+    """Eight requests with one key at the same moment, each on its own connection."""
+    import threading
+
+    from django.db import connection
+
+    from sales.services import selling
+
+    row, _ = keys.create(acme, "shop")
+    start, results, errors = threading.Barrier(8), [], []
+
+    def buy():
+        try:
+            start.wait()
+            voucher, fact, _replayed = selling.sell_api(row, stocked.profile, "same-key")
+            results.append((voucher.code, fact.pk))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len(set(results)) == 1 and len(results) == 8
+    assert VoucherFact.objects.filter(kind="sold").count() == 1
