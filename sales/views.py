@@ -123,7 +123,16 @@ def sell_page(request):
     sell = forms.SellForm(organization=org, prefix="sell")
     by_code = forms.CodeForm(prefix="card")
     refund = forms.CodeForm(prefix="refund")
-    sold = None
+    look = forms.CodeForm(request.GET if "look-code" in request.GET else None, prefix="look")
+    sold = looked = None
+    if look.is_bound and look.is_valid():
+        try:
+            looked = _voucher(org, look.cleaned_data["code"])
+        except selling.SaleError as exc:
+            look.add_error("code", str(exc))
+        else:
+            looked.ledger = VoucherFact.objects.filter(voucher=looked).select_related(
+                "operator", "reseller", "api_key").order_by("pk")
     if request.method == "POST":
         try:
             if "sell-profile" in request.POST:
@@ -146,7 +155,8 @@ def sell_page(request):
                     return redirect("sales:sell")
         except selling.SaleError as exc:
             messages.error(request, str(exc))
-    context = {"sell": sell, "by_code": by_code, "refund": refund, "sold": sold}
+    context = {"sell": sell, "by_code": by_code, "refund": refund, "sold": sold,
+               "look": look, "looked": looked}
     if sold is not None:
         from vouchers.services import printing
 

@@ -5,6 +5,7 @@ day is not UTC's: every report and CSV gives exactly the expected figures."""
 import csv
 import datetime as dt
 import io
+import re
 import zoneinfo
 from decimal import Decimal
 
@@ -175,6 +176,9 @@ def test_a_scripted_day_gives_exact_figures_in_every_report_and_csv(
     html = alice_client.get("/sales/", query).content.decode()
     assert 'data-total="net"><strong>490.00</strong>' in html
     assert html.count("<svg") >= 3 and "<script" not in html.split("<main>")[1]
+    ledger = alice_client.get("/sales/sell/", {"look-code": A[0].code}).content.decode()
+    assert re.findall(r'data-fact="(\w+)"', ledger) == ["printed", "sold", "activated",
+                                                         "used_up"]
     kiosk_page = alice_client.get(f"/sales/resellers/{kiosk.pk}/").content.decode()
     assert 'data-balance="owed"><strong>140.00</strong>' in kiosk_page
     assert 'data-balance="unused">2<' in kiosk_page
