@@ -6,6 +6,8 @@ class Organization(models.Model):
     """A tenant: one ISP or hotspot business. Everything an operator sees belongs to one."""
 
     name = models.CharField(max_length=120, unique=True)
+    # Sales reports count days in this zone (IANA name); set once on the sales settings page.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

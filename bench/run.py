@@ -8,7 +8,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = ["bench_simulator.py", "bench_deploy.py", "bench_recovery.py", "bench_fleet.py",
            "bench_vouchers.py", "bench_accounting.py", "bench_hostile.py",
-           "bench_subscribers.py"]
+           "bench_subscribers.py", "bench_sales.py"]
 
 
 def main() -> int:

@@ -397,3 +397,6 @@ SUBSCRIBER_EXPIRY_SECONDS = envint("SUBSCRIBER_EXPIRY_SECONDS", 300)
 # Subscribers on quota plans are re-synced this often once a new quota period has begun.
 SUBSCRIBER_QUOTA_ROLL_SECONDS = envint("SUBSCRIBER_QUOTA_ROLL_SECONDS", 600)
 # --- end subscribers ----------------------------------------------------------------------------
+
+# Sales ledger, reports, resellers and the /api/v1/ selling API (sales/).
+INSTALLED_APPS += ["sales"]

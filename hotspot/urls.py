@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("background.urls")),
     path("", include("accounting.urls")),
     path("", include("subscribers.urls")),
+    path("", include("sales.urls")),
 ]

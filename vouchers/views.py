@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hotspot.jobs import enqueue
+from sales.services import facts as sales_facts
 from vouchers import jobs
 from vouchers.forms import GenerateForm, VoucherFilterForm, VoucherProfileForm
 from vouchers.models import Voucher, VoucherBatch, VoucherProfile
@@ -121,6 +122,7 @@ def batch_print(request, pk):
         request.GET.get("page")
     )
     context = {"batch": batch, "page": page, "cards": printing.cards(batch, page.object_list)}
+    sales_facts.printed(page.object_list, by=request.user)
     return render(request, "vouchers/print.html", context)
 
 

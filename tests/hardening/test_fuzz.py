@@ -35,6 +35,8 @@ from provisioning.models import Deployment
 from radius import attributes
 from radius.models import RadiusServer
 from routers.choices import ConfigKind
+from sales.models import Reseller
+from sales.services import keys
 from tests.hardening.helpers import row_counts, writes
 from tests.provisioning.helpers import HOTSPOT, generate, online_router
 from tests.radius.fixtures import AGENT_TOKEN
@@ -74,6 +76,7 @@ def form_field_names() -> list[str]:
     import accounts.forms  # noqa: F401  (defines the forms walked below)
     import radius.forms  # noqa: F401
     import routers.forms  # noqa: F401
+    import sales.forms  # noqa: F401
     import vouchers.forms  # noqa: F401
 
     names, seen, todo = set(), set(), list(forms.BaseForm.__subclasses__())
@@ -84,7 +87,7 @@ def form_field_names() -> list[str]:
         seen.add(cls)
         todo += cls.__subclasses__()
         if cls.__module__.split(".")[0] in ("accounts", "radius", "routers", "vouchers",
-                                            "provisioning", "fleet", "hotspot") or \
+                                            "provisioning", "fleet", "hotspot", "sales") or \
                 cls.__name__ == "AuthenticationForm":
             names |= set(getattr(cls, "base_fields", {}))
     return sorted(names)
@@ -115,14 +118,15 @@ def kwargs_for(name: str, pattern, world: World) -> dict | None:
     values = {}
     for param in params:
         if param == "pk":
-            key = {"vouchers:profile-edit": "profile", "radius:server-edit": "server"}.get(
+            key = {"vouchers:profile-edit": "profile", "radius:server-edit": "server",
+                   "sales:reseller": "reseller", "sales:api-key-revoke": "api_key"}.get(
                 name, "batch" if name.startswith("vouchers:") else "router")
             values[param] = world.ids[key]
         elif param in world.ids:
             values[param] = world.ids[param]
         else:
             values[param] = {"action": "retry", "username": "V1", "app_label": "accounts",
-                             "model_name": "operator"}.get(param, "1")
+                             "model_name": "operator", "table": "periods"}.get(param, "1")
     try:
         return {"url": reverse(name, kwargs=values), **values}
     except NoReverseMatch:
@@ -163,9 +167,12 @@ def world(acme, alice, routersim, agent_settings, radius_tables):
     deployment = Deployment.objects.create(router=router, config=service,
                                            status=Deployment.Status.COMPLETED)
     run = ImportRun.objects.create(router=router)
+    reseller = Reseller.objects.create(organization=acme, name="Kiosk")
+    api_key, _ = keys.create(acme, "shop")
     return World(router, {"router": router.pk, "profile": profile.pk, "server": server.pk,
                           "batch": batch.pk, "config_id": initial.pk,
-                          "deployment_id": deployment.pk, "run_id": run.pk})
+                          "deployment_id": deployment.pk, "run_id": run.pk,
+                          "reseller": reseller.pk, "api_key": api_key.pk})
 
 
 def test_no_request_answers_500_and_a_refused_one_writes_nothing(world, alice):

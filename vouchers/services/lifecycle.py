@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hotspot.jobs import enqueue
+from sales.services import facts
 from vouchers.models import Voucher, VoucherBatch
 
 Status = Voucher.SyncStatus
@@ -55,6 +56,7 @@ def revoke_vouchers(vouchers) -> int:
     live = vouchers.filter(state__in=Voucher.LIVE_STATES)
     batch_ids = list(live.values_list("batch_id", flat=True).distinct())
     ids = list(live.values_list("pk", flat=True))
+    facts.revoked(ids)
     count = live.update(state=State.REVOKED, radius_sync_status=Status.PENDING,
                         radius_sync_error="")
     request_sync(batch_ids)
@@ -79,6 +81,7 @@ def expire_vouchers(now: dt.datetime | None = None) -> int:
     due = Voucher.objects.filter(state__in=Voucher.LIVE_STATES, expires_at__lte=now)
     batch_ids = list(due.values_list("batch_id", flat=True).distinct())
     ids = list(due.values_list("pk", flat=True))
+    facts.from_expiry(due, now)
     count = due.update(state=State.EXPIRED, radius_sync_status=Status.PENDING,
                        radius_sync_error="")
     request_sync(batch_ids)
@@ -114,6 +117,7 @@ def record_usage(changed: list[tuple[Voucher, dict]]) -> int:
         for name, value in changes.items():
             setattr(voucher, name, value)
     _write_usage_fields([v for v, _ in changed])
+    facts.from_usage(changed)
     request_sync(batch_ids)
     _disconnect(used_up, "used_up")
     return len(changed)
