@@ -160,6 +160,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # One date format and human units on every page (hotspot/templatetags/human.py).
+            "builtins": ["hotspot.templatetags.human"],
         },
     },
 ]

@@ -104,7 +104,8 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
             err(field, f"{r[0]}-{r[1]} is not inside the interface's network {net}.")
         for other, owner in claimed:
             if ranges.overlaps(r, other):
-                err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} ({owner}).")
+                err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} "
+                           f"({_field_label(owner)}).")
         found = existing.overlapping(r)
         if found is not None:
             err(field, f"{r[0]}-{r[1]} overlaps the router's existing pool {found[1]}.")
@@ -139,6 +140,17 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
     if src.flag("enable_radius"):
         choices["radius"] = _radius(src, radius_servers, enable_hotspot, enable_pppoe, err)
     return (choices, {}) if not errors else ({}, _summed(errors, dropped))
+
+
+def _field_label(field: str) -> str:
+    """What a form field is, in the operator's words (never its internal name)."""
+    for prefix, words in (("hotspot_pool_", "the hotspot pool on "),
+                          ("hotspot_gateway_", "the hotspot network on ")):
+        if field.startswith(prefix):
+            return words + field[len(prefix):]
+    return {"pppoe_ip_pool": "the PPPoE pool",
+            "pppoe_local_address": "the PPPoE local address"}.get(
+        field, field.replace("_", " "))
 
 
 def _summed(errors: dict[str, list[str]], dropped: dict[str, int]) -> dict[str, list[str]]:
