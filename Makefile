@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run password test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(VENV)/.installed
 		$(BIN)/python manage.py migrate --noinput && \
 		$(BIN)/python manage.py first_operator && \
 		exec $(BIN)/python scripts/run_all.py'
+
+# A new password for an operator (make password OPERATOR=admin); asks for it twice.
+password: $(VENV)/.installed
+	@test -n "$(OPERATOR)" || { echo "Say whose: make password OPERATOR=<user name>"; exit 2; }
+	$(BIN)/python manage.py changepassword "$(OPERATOR)"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -43,26 +43,52 @@ def execute(label: str, pk: int):
 def run_claimed(row: JobRow):
     token = _current.set(row)
     try:
-        with heartbeat(type(row), row.pk):
-            try:
-                result = row.run()
-            except lifecycle.JobFailed as exc:
-                _failed(row, str(exc))
-                return "failed"
-            except Exception as exc:  # a crash: the row says so, the log has the traceback
-                log.exception("%s %s crashed", row.label(), row.pk)
-                row.refresh_from_db()
-                if row.status == JobStatus.RUNNING:
-                    lifecycle.finish(row, JobStatus.ERRORED,
-                                     f"Unexpected error: {type(exc).__name__}: {exc}"[:2000])
-                return "errored"
-        row.refresh_from_db(fields=["status"])
-        if row.status == JobStatus.RUNNING:  # the work did not end the row itself
-            fields = {"result": _jsonable(result)} if hasattr(row, "result") else {}
-            lifecycle.finish(row, JobStatus.COMPLETED, **fields)
-        return row.status
+        outcome = _run(row)
+        _log_end(row)
+        return outcome
     finally:
         _current.reset(token)
+
+
+def _log_end(row: JobRow) -> None:
+    """One line per job in the product's words: failures always (WARNING); deployments and
+    imports at INFO; the routine jobs (periodic checks, pulls, syncs) at DEBUG, so `make
+    run` stays readable."""
+    try:
+        row.refresh_from_db(fields=["status", "error"])
+    except type(row).DoesNotExist:  # its router (and so the row) was deleted meanwhile
+        return
+    title = getattr(row, "title", None) or row._meta.verbose_name
+    if row.status in (JobStatus.FAILED, JobStatus.ERRORED):
+        log.warning("%s #%s %s: %s", title, row.pk, row.get_status_display().lower(),
+                    row.error[:300])
+    elif row.status == JobStatus.PENDING and row.error:
+        log.info("%s #%s failed, will retry: %s", title, row.pk, row.error[:300])
+    else:
+        # Job rows are the routine kinds; deployments and imports have rows of their own.
+        level = logging.DEBUG if hasattr(row, "kind") else logging.INFO
+        log.log(level, "%s #%s %s", title, row.pk, row.get_status_display().lower())
+
+
+def _run(row: JobRow):
+    with heartbeat(type(row), row.pk):
+        try:
+            result = row.run()
+        except lifecycle.JobFailed as exc:
+            _failed(row, str(exc))
+            return "failed"
+        except Exception as exc:  # a crash: the row says so, the log has the traceback
+            log.exception("%s %s crashed", row.label(), row.pk)
+            row.refresh_from_db()
+            if row.status == JobStatus.RUNNING:
+                lifecycle.finish(row, JobStatus.ERRORED,
+                                 f"Unexpected error: {type(exc).__name__}: {exc}"[:2000])
+            return "errored"
+    row.refresh_from_db(fields=["status"])
+    if row.status == JobStatus.RUNNING:  # the work did not end the row itself
+        fields = {"result": _jsonable(result)} if hasattr(row, "result") else {}
+        lifecycle.finish(row, JobStatus.COMPLETED, **fields)
+    return row.status
 
 
 def _failed(row: JobRow, error: str) -> None:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -47,6 +48,10 @@ def import_start(request, pk):
     preview = request.POST.get("preview") == "1"
     run = imports.request_import(router, kind, preview=preview, user=request.user)
     url = reverse("fleet:import-detail", args=[router.pk, run.pk])
+    if request.htmx and request.POST.get("follow") == "1":  # "Apply" on a preview's page
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
     if request.htmx:
         return render(request, "fleet/partials/import_progress.html", {"run": run})
     what = "Preview" if preview else "Import"
@@ -135,8 +140,9 @@ def drift_check(request, pk):
     router = org_router(request, pk)
     drift.request_check(router)
     if request.htmx:
-        context = {**drift.panel_context(router), "checking": True}
-        return render(request, "fleet/partials/drift.html", context)
+        # Read, not assumed: a fast check may have ended (and pushed its result) before this
+        # answer is rendered; saying "checking" then would cover the result.
+        return render(request, "fleet/partials/drift.html", drift.panel_context(router))
     messages.info(request, "Drift check queued.")
     return redirect("routers:detail", router.pk)
 

@@ -160,6 +160,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # One date format and human units on every page (hotspot/templatetags/human.py).
+            "builtins": ["hotspot.templatetags.human"],
         },
     },
 ]
@@ -302,11 +304,16 @@ ROUTER_COMMAND_TIMEOUT = envfloat("ROUTER_COMMAND_TIMEOUT", 15)
 ROUTER_API_PIPELINING = envbool("ROUTER_API_PIPELINING", True)
 DISCOVERY_CACHE_SECONDS = envint("DISCOVERY_CACHE_SECONDS", 600)
 
+# INFO: what operators and admins act on (deployments, imports, failures); routine periodic
+# work logs at DEBUG (LOG_LEVEL=DEBUG shows it, and RQ's own per-job lines).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                             "datefmt": "%H:%M:%S"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.channels.server": {"level": "WARNING"},
                 # accounts.signals logs failed logins and lockouts in the product's words
                 # (user name and address; never the password); axes' own lines repeat them.

@@ -109,7 +109,8 @@ def validate_choices(data, facts: dict, radius_servers) -> tuple[dict, dict[str,
             err(field, f"{r[0]}-{r[1]} is not inside the interface's network {net}.")
         for other, owner in claimed:
             if ranges.overlaps(r, other):
-                err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} ({owner}).")
+                err(field, f"{r[0]}-{r[1]} overlaps {other[0]}-{other[1]} "
+                           f"({_field_label(owner)}).")
         found = existing.overlapping(r)
         if found is not None:
             err(field, f"{r[0]}-{r[1]} overlaps the router's existing pool {found[1]}.")
@@ -158,6 +159,17 @@ def bridge_port_problem(name: str, bridge: str, field: str) -> str:
             f"DNS). Serve the bridge {bridge!r} instead (every port of it, {name} included, "
             f"then reaches the service), or take {name} out of the bridge on the router "
             f"(/interface bridge port remove [find interface={name}]) and refresh.")
+
+
+def _field_label(field: str) -> str:
+    """What a form field is, in the operator's words (never its internal name)."""
+    for prefix, words in (("hotspot_pool_", "the hotspot pool on "),
+                          ("hotspot_gateway_", "the hotspot network on ")):
+        if field.startswith(prefix):
+            return words + field[len(prefix):]
+    return {"pppoe_ip_pool": "the PPPoE pool",
+            "pppoe_local_address": "the PPPoE local address"}.get(
+        field, field.replace("_", " "))
 
 
 def _summed(errors: dict[str, list[str]], dropped: dict[str, int]) -> dict[str, list[str]]:

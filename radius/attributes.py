@@ -11,13 +11,13 @@ import functools
 import hashlib
 import re
 
+from radius import ratelimit
+
 MAX_USERS_PER_REQUEST = 250
 GIGAWORD = 2**32
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-# RouterOS rate limit: rx/tx [burst-rate [burst-threshold [burst-time [priority [min-rate]]]]]
-RATE_RE = re.compile(r"^[0-9A-Za-z/ .]{1,100}$")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -68,8 +68,11 @@ def clean_user(user) -> dict:
     if not USERNAME_RE.match(username):
         raise PayloadError("username may hold letters, digits and . _ @ - only")
     rate = _text(user, "rate_limit", required=False, limit=100)
-    if rate and not RATE_RE.match(rate):
-        raise PayloadError("rate_limit must look like 2M/5M")
+    if rate:
+        try:
+            ratelimit.check_rate_limit(rate)
+        except ratelimit.RateLimitError as exc:
+            raise PayloadError(f"rate_limit: {exc}") from None
     expiry = user.get("expiry")
     if expiry is not None:
         try:

@@ -15,7 +15,9 @@ class RadiusServerForm(CleanTextMixin, forms.ModelForm):
 
     agent_url = forms.URLField(
         label="Agent API base URL", max_length=300, assume_scheme="http",
-        help_text="e.g. http://10.0.0.5:8000/radius/agent/",
+        help_text="The agent API next to FreeRADIUS. This product serves it itself at "
+                  "…/radius/agent/ (the address shown above the form); a separate agent "
+                  "installation has the same path.",
     )
     auth_port = port_field("Auth port", 1812)
     acct_port = port_field("Acct port", 1813)

@@ -22,6 +22,18 @@ class RouterForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        if self.data.get("same_address_ok"):
+            self.fields["same_address_ok"] = self.same_address_field()
+
+    @staticmethod
+    def same_address_field() -> forms.BooleanField:
+        return forms.BooleanField(
+            required=False, label="Add it anyway: it is another router behind the same address")
+
+    def same_address(self, host: str, port: int):
+        """Routers of this organization already managed at host:port."""
+        routers = Router.objects.filter(organization=self.organization, host__iexact=host)
+        return [r for r in routers.only("name", "api_port") if r.api_port == port]
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -47,4 +59,12 @@ class RouterForm(CleanTextMixin, forms.Form):
             problem = outbound.host_problem(host, port)
             if problem:
                 self.add_error("host", problem)
+            twins = self.same_address(host, port)
+            if twins and not self.data.get("same_address_ok"):
+                # A warning, not a refusal: two routers can sit behind one NAT address, but
+                # the same router added twice would be probed and configured twice.
+                names = ", ".join(r.name for r in twins)
+                self.fields["same_address_ok"] = self.same_address_field()
+                self.add_error("host", f"{names} already uses {host}:{port}. Is this the same "
+                                       "router? If it is another one, tick “Add it anyway”.")
         return data

@@ -102,8 +102,8 @@ def router_remove_config(request, pk):
 def router_add(request):
     form = RouterForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
-        router, _ = onboarding.create_router(request.organization, user=request.user,
-                                             **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "same_address_ok"}
+        router, _ = onboarding.create_router(request.organization, user=request.user, **data)
         messages.success(request, f"Router {router.name} created. Apply the script below.")
         return redirect("routers:wizard", router.pk)
     return render(request, "routers/add.html", {"form": form, "stage": 1})

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from hotspot.inputs import CleanTextMixin
+from radius import ratelimit
 from radius.models import RadiusServer
 from routers.models import Router
 from vouchers.models import Voucher, VoucherProfile
@@ -16,12 +17,39 @@ class VoucherProfileForm(CleanTextMixin, forms.ModelForm):
                   "fixed_expiry", "price"]
         labels = {"time_limit": "Time limit (seconds)", "data_limit": "Data limit (bytes)",
                   "shared_users": "Shared users (simultaneous sessions)",
-                  "validity_seconds": "Valid for (seconds after first use)"}
+                  "validity_seconds": "Valid for (seconds after first use)",
+                  "rate_limit_up": "Upload rate", "rate_limit_down": "Download rate"}
+        help_texts = {"rate_limit_up": "Bits per second with k, M or G, e.g. 1M; blank: no limit.",
+                      "rate_limit_down": "Bits per second with k, M or G, e.g. 5M; blank: "
+                                         "no limit.",
+                      "time_limit": "All sessions together; 86400 is a day. Blank: no limit.",
+                      "data_limit": "All sessions together; 1073741824 is 1 GB. Blank: no limit."}
         widgets = {"fixed_expiry": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+
+    def _rate(self, name, what):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value:
+            try:
+                ratelimit.check_rate(value, what)
+            except ratelimit.RateLimitError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return value
+
+    def clean_rate_limit_up(self):
+        return self._rate("rate_limit_up", "upload rate")
+
+    def clean_rate_limit_down(self):
+        return self._rate("rate_limit_down", "download rate")
+
+    def clean_price(self):
+        price = self.cleaned_data.get("price")
+        if price is not None and price < 0:
+            raise forms.ValidationError("A price cannot be negative.")
+        return price
 
     def clean(self):
         data = super().clean()

@@ -74,6 +74,7 @@ class VoucherBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "voucher batches"
 
     def __str__(self):
         return self.batch_id

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from hotspot.jobs import enqueue
@@ -88,8 +89,13 @@ def batch_detail(request, pk):
     context = {"batch": batch, "page": page, "filters": filters,
                "query": _query_without_page(request), "progress": batch_progress(batch)}
     if request.htmx and request.htmx.target == "voucher-table":
-        return render(request, "vouchers/partials/voucher_table.html", context)
-    return render(request, "vouchers/batch.html", context)
+        response = render(request, "vouchers/partials/voucher_table.html", context)
+    else:
+        response = render(request, "vouchers/batch.html", context)
+    # The table alone and the whole page share a URL: "Back" must not show the table alone
+    # from the browser's cache.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _query_without_page(request) -> str:
@@ -117,11 +123,21 @@ def batch_csv(request, pk):
 
 
 def batch_print(request, pk):
+    """Print sheets; vouchers not in RADIUS would be sold and then not work, so the sheet
+    is not printed before the operator chooses: only the synced ones, or all anyway."""
     batch = _batch(request, pk)
-    page = Paginator(batch.vouchers.order_by("pk"), PRINT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"batch": batch, "page": page, "cards": printing.cards(batch, page.object_list)}
+    vouchers = batch.vouchers.order_by("pk")
+    only_synced = request.GET.get("only") == "synced"
+    if only_synced:
+        vouchers = vouchers.filter(radius_sync_status=Voucher.SyncStatus.SYNCED)
+    elif request.GET.get("anyway") != "1":
+        progress = batch_progress(batch)
+        if progress["pending"] or progress["failed"]:
+            return render(request, "vouchers/print_warning.html",
+                          {"batch": batch, "progress": progress})
+    page = Paginator(vouchers, PRINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"batch": batch, "page": page, "cards": printing.cards(batch, page.object_list),
+               "query": _query_without_page(request)}
     sales_facts.printed(page.object_list, by=request.user)
     return render(request, "vouchers/print.html", context)
 

@@ -277,8 +277,10 @@ def set_stage(run: ImportRun, stage: str, progress: int) -> None:
 def publish(run: ImportRun) -> None:
     """Push the run's progress partial to the router's page (and the run's own page)."""
     router = run.router
-    events.publish("fleet/partials/import_progress.html", {"run": run},
-                   events.router_group(router.organization_id, router.pk))
+    group = events.router_group(router.organization_id, router.pk)
+    events.publish("fleet/partials/import_progress.html", {"run": run}, group)
+    # The run's own page: its times and per-type results, live as the run ends.
+    events.publish("fleet/partials/import_result.html", {"run": run, "router": router}, group)
 
 
 def is_finished(run: ImportRun) -> bool:

@@ -103,3 +103,23 @@ def test_it_escapes_hostile_identities_so_the_router_gets_exactly_that_name(rout
     router.import_script(script)
     assert router.identity() == identity
     assert [u["name"] for u in router.items("/user") if u["name"] == "api-safe"] == ["api-safe"]
+
+
+def test_it_warns_before_adding_a_second_router_at_the_same_host_and_port(alice_client,
+                                                                           make_router):
+    make_router("hq-01", host="10.9.0.1", api_port=8728)
+    response = alice_client.post("/routers/add/", {"name": "hq-02", "host": "10.9.0.1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "hq-01 already uses 10.9.0.1:8728" in page
+    assert 'name="same_address_ok"' in page
+    assert not Router.objects.filter(name="hq-02").exists()
+
+    # Another port is another router: no warning.
+    assert alice_client.post("/routers/add/", {"name": "hq-03", "host": "10.9.0.1",
+                                               "api_port": 8828}).status_code == 302
+    # Confirmed: added.
+    response = alice_client.post("/routers/add/", {"name": "hq-02", "host": "10.9.0.1",
+                                                   "same_address_ok": "on"})
+    assert response.status_code == 302
+    assert Router.objects.filter(name="hq-02", host="10.9.0.1").exists()

@@ -87,12 +87,27 @@ def test_it_exports_a_streamed_csv_with_passwords(alice_client, batch):
 
 
 def test_it_prints_cards_with_local_qr_codes_opening_the_login(alice_client, batch):
-    page = alice_client.get(f"/vouchers/batches/{batch.pk}/print/").content.decode()
+    page = alice_client.get(f"/vouchers/batches/{batch.pk}/print/?anyway=1").content.decode()
     voucher = batch.vouchers.first()
     assert page.count('class="voucher-card"') == 12
     assert page.count("<svg") == 12
     assert voucher.code in page and voucher.password in page and "0.50" in page
     assert "https://" not in page.split("<body", 1)[1]  # no external QR service
+
+
+def test_it_warns_before_printing_vouchers_that_are_not_in_radius(alice_client, batch):
+    page = alice_client.get(f"/vouchers/batches/{batch.pk}/print/").content.decode()
+    assert 'class="voucher-card"' not in page
+    assert "12 of 12 vouchers are not in RADIUS yet (still syncing)" in page
+    assert "Print all 12 anyway" in page
+
+    batch.vouchers.filter(pk__in=batch.vouchers.order_by("pk")[:5].values("pk")).update(
+        radius_sync_status="synced")
+    batch.vouchers.filter(radius_sync_status="pending").update(radius_sync_status="failed")
+    page = alice_client.get(f"/vouchers/batches/{batch.pk}/print/").content.decode()
+    assert "7 of 12 vouchers are not in RADIUS (7 failed)" in page
+    sheet = alice_client.get(f"/vouchers/batches/{batch.pk}/print/?only=synced").content.decode()
+    assert sheet.count('class="voucher-card"') == 5
 
 
 def test_it_filters_and_paginates_the_vouchers(alice_client, batch):

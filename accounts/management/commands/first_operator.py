@@ -13,8 +13,15 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, username, **options):
-        if get_user_model().objects.exists():
-            self.stdout.write("Log in with your existing operator account.")
+        users = get_user_model().objects
+        if users.exists():
+            names = list(users.filter(is_active=True).order_by("username")
+                         .values_list("username", flat=True)[:5])
+            shown = ", ".join(names) if names else "none active"
+            self.stdout.write(
+                f"Log in with your existing operator account ({shown}).\n"
+                "Lost the password? Set a new one with:  make password OPERATOR=<user name>\n"
+                "(the same as: python manage.py changepassword <user name>)")
             return
         _, password = create_operator(username, default_organization(), superuser=True)
         self.stdout.write(
