@@ -20,8 +20,12 @@ def read(api) -> tuple[dict, dict]:
                                      ("/system/routerboard/print", None, None)])
     if isinstance(resource, RouterCommandError):
         raise resource
-    board_row = {} if isinstance(board, RouterCommandError) else (board.rows or [{}])[0]
-    return (resource.rows or [{}])[0], board_row
+    return (resource.rows or [{}])[0], row(board)
+
+
+def row(reply) -> dict:
+    """The routerboard row of a reply; {} where the menu does not exist (CHR/x86)."""
+    return {} if isinstance(reply, RouterCommandError) else (reply.rows or [{}])[0]
 
 
 def model(resource: dict, board: dict) -> str:

@@ -6,7 +6,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from routers.routeros.errors import RouterConnectionLost, RouterTimeout, RouterUnreachable
+from routers.routeros.errors import (
+    RouterCommandError,
+    RouterConnectionLost,
+    RouterTimeout,
+    RouterUnreachable,
+)
 from routers.services import board as routerboard
 from routers.services.connect import client_for
 
@@ -54,10 +59,20 @@ def forget(router) -> None:
 
 def _read(router) -> dict:
     """Everything stage 3 shows, read in one pipelined exchange."""
+    commands = [("/system/resource/print", None, None),
+                ("/system/routerboard/print", None, None),
+                ("/file/print", {".proplist": "name,type"}, {"name": "flash"}),
+                *((f"{path}/print", {".proplist": ",".join(PROPLISTS[path])}
+                   if path in PROPLISTS else None, None) for path in MENUS)]
     with client_for(router) as api:
-        resource, board = routerboard.read(api)  # CHR/x86: no routerboard
-        menus = api.print_many(MENUS, PROPLISTS)
-        flash = api.print("/file", proplist=["name", "type"], name="flash")
+        replies = api.call_many(commands)  # one round trip after the login
+    for reply in replies[:1] + replies[2:]:  # a missing routerboard is CHR/x86, not an error
+        if isinstance(reply, RouterCommandError):
+            raise reply
+    resource = (replies[0].rows or [{}])[0]
+    board = routerboard.row(replies[1])
+    flash = replies[2].rows
+    menus = {path: reply.rows for path, reply in zip(MENUS, replies[3:], strict=True)}
     ports = [p for p in menus["/interface/bridge/port"] if p.get("disabled") != "true"]
     port_of = {p.get("interface", ""): p.get("bridge", "") for p in ports}
     # The built-in lists (all, none, dynamic, static) are RouterOS's: only the router's own.
