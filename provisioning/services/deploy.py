@@ -34,6 +34,7 @@ from routers.routeros.errors import (
 )
 from routers.services.connect import client_for
 from routers.services.discovery import forget
+from routers.services.onboarding import API_GROUP, API_POLICIES
 
 log = logging.getLogger(__name__)
 D = Deployment.Status
@@ -288,7 +289,12 @@ def finish(dep: Deployment, api, after: dict) -> None:
 def describe(exc: Exception) -> tuple[str, str]:
     """(what failed, RouterOS's own words if any)."""
     if isinstance(exc, RouterCommandError):
-        return f"RouterOS refused {exc.path}: {exc.message}", exc.message
+        text = f"RouterOS refused {exc.path}: {exc.message}"
+        if "not enough permissions" in exc.message:
+            # Routers onboarded before the group had `ftp` (file writes need it).
+            text += (f". The product's API group needs the policies {API_POLICIES}: on the "
+                     f"router, /user group set {API_GROUP} policy={API_POLICIES}")
+        return text, exc.message
     if isinstance(exc, RouterOSError):
         return str(exc), ""
     return f"Unexpected error: {type(exc).__name__}: {exc}", ""
