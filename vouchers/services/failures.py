@@ -37,7 +37,6 @@ class Failure:
     error: str        # the stored error it translates (rows with it say "see above")
     count: int        # vouchers failed with this error
     failed: int       # vouchers failed in all
-    unreachable: bool  # the agent could not be reached: nothing was sent
 
 
 def describe(error: str) -> str:
@@ -67,14 +66,10 @@ def describe(error: str) -> str:
 
 def batch_failure(batch: VoucherBatch) -> Failure | None:
     """The most common failure of a batch's vouchers, or None when none failed."""
-    rows = list(
-        Voucher.objects.filter(batch=batch, radius_sync_status=Voucher.SyncStatus.FAILED)
-        .values_list("radius_sync_error").annotate(n=Count("pk")).order_by("-n")[:5]
-    )
-    if not rows:
+    failed = Voucher.objects.filter(batch=batch, radius_sync_status=Voucher.SyncStatus.FAILED)
+    top = (failed.values_list("radius_sync_error").annotate(n=Count("pk")).order_by("-n")
+           .first())
+    if top is None:
         return None
-    error, count = rows[0]
-    return Failure(cause=describe(error), error=error, count=count,
-                   failed=sum(n for _, n in rows) if len(rows) < 5 else Voucher.objects.filter(
-                       batch=batch, radius_sync_status=Voucher.SyncStatus.FAILED).count(),
-                   unreachable=bool(UNREACHABLE_RE.match(error or "")))
+    error, count = top
+    return Failure(cause=describe(error), error=error, count=count, failed=failed.count())
