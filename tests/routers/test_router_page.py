@@ -27,6 +27,21 @@ def test_it_shows_configs_deployments_and_actions(alice_client, make_router):
     assert f"/routers/{router.pk}/services/{config.pk}.rsc" in page
     for action in ("probe-again", "new-token", "redeploy", "remove-config", "delete-router"):
         assert f'id="{action}"' in page
+    assert 'id="router-sessions"' not in page  # no RADIUS server: no sessions to show
+
+
+def test_a_radius_router_links_to_who_is_online_on_it(alice_client, make_router, acme):
+    from radius.models import RadiusServer
+
+    router = make_router("cafe", status=RouterStatus.ACTIVE)
+    router.radius_server = RadiusServer.objects.create(
+        organization=acme, name="main", host="10.0.0.5", nas_secret="s3cret-enough",
+        agent_url="http://10.0.0.5:8000/radius/agent/")
+    router.save()
+    page = alice_client.get(f"/routers/{router.pk}/").content.decode()
+    assert f'href="/sessions/?router={router.pk}"' in page
+    listed = alice_client.get(f"/sessions/?router={router.pk}")
+    assert listed.status_code == 200 and "cafe" in listed.content.decode()
 
 
 def test_the_list_shows_services_of_the_latest_config(alice_client, make_router):
