@@ -107,7 +107,12 @@ def parse_json(raw: bytes | str, *, max_depth: int | None = None):
     # A refused character can only reach a parsed string literally or by a backslash escape:
     # a document with neither (one scan at C speed) needs only its depth checked, not
     # each of its strings (a 250-voucher agent request holds 5,000 of them).
-    texts = "\\" in raw or BAD_TEXT_RE.search(raw) is not None
+    # ASCII (the usual case) can hold only NUL of the refused characters; `isascii` and
+    # `in` run at memory speed, the character class ~40x slower (2 ms for 57 KB).
+    if raw.isascii():
+        texts = "\\" in raw or "\x00" in raw
+    else:
+        texts = "\\" in raw or BAD_TEXT_RE.search(raw) is not None
     check_json(data, max_depth=max_depth, texts=texts)
     return data
 

@@ -74,6 +74,15 @@ def _by_username(cursor) -> None:
 
 
 def _delete_users(cursor, usernames: list[str]) -> None:
+    if cursor.db.vendor == "postgresql":
+        # One statement (one round trip, the names sent once) for the three tables.
+        cursor.execute(
+            "WITH names AS MATERIALIZED (SELECT unnest(%s::text[]) AS username),"
+            " c AS (DELETE FROM radcheck WHERE username = ANY(ARRAY(SELECT username FROM names))),"
+            " r AS (DELETE FROM radreply WHERE username = ANY(ARRAY(SELECT username FROM names)))"
+            " DELETE FROM radusergroup WHERE username = ANY(ARRAY(SELECT username FROM names))",
+            [list(usernames)])
+        return
     match, params = _in(cursor, usernames)
     for table in USER_TABLES:
         cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)

@@ -207,3 +207,22 @@ def test_it_answers_413_to_a_declared_body_over_the_limit_before_any_view(alice_
     assert response.status_code == 413
     assert alice_client.get("/routers/").status_code == 200  # still logged in
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("raw", [
+    # Written literally in the UTF-8 body (not escaped), escaped, and a NUL escaped.
+    json.dumps({"vouchers": [{"username": "ABC", "password": "p\ufffe"}]}, ensure_ascii=False),
+    json.dumps({"vouchers": [{"username": "ABC", "password": "p\ufffe"}]}),
+    json.dumps({"vouchers": [{"username": "ABC", "password": "p\x00"}]}),
+])
+def test_the_agent_refuses_refused_characters_however_the_json_writes_them(
+        client, agent_settings, radius_tables, raw):
+    before = row_counts()
+    response = client.generic("POST", "/radius/agent/users/", raw.encode(),
+                              content_type="application/json", **AGENT)
+    assert response.status_code == 400, response.content
+    assert row_counts() == before
+    # The same body with a printable password is written: the refusal was the character.
+    clean = json.dumps({"vouchers": [{"username": "ABC", "password": "p"}]})
+    assert client.generic("POST", "/radius/agent/users/", clean, content_type="application/json",
+                          **AGENT).status_code == 200
