@@ -42,8 +42,11 @@ CHUNK = attributes.MAX_USERS_PER_REQUEST  # 250, the agent's limit
 # transactions; beyond 3-4 the gain on 2 cores is noise.
 SENDERS = 4
 # Chunks claimed per transaction: while the first chunks' statuses are written the
-# later ones are still in flight, so the agent rarely waits for the job's queries.
-WINDOW = 8
+# later ones are still in flight, so the agent rarely waits for the job's queries. Each
+# window ends with the senders draining (the last chunks in flight alone): 40 chunks
+# (10,000 vouchers, their rows locked for about a second) drain 10 times per 100,000
+# vouchers instead of 50 with 8, measured 8-15% faster.
+WINDOW = 40
 PUSH_EVERY_SECONDS = 0.5
 MAX_REPORTED_PROBLEMS = 500
 Status = Voucher.SyncStatus
