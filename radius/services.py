@@ -101,6 +101,8 @@ def _claim(cursor, scope: str, usernames: list[str], kind: str = VOUCHER) -> Non
         cursor.execute(
             "INSERT INTO radowner (username, scope, kind) SELECT unnest(%s::text[]), %s, %s"
             " ON CONFLICT (username) DO NOTHING", [list(usernames), scope, kind])
+        if cursor.rowcount == len(set(usernames)):
+            return  # every name was free and is now this scope's, of this kind
     else:
         cursor.executemany(
             "INSERT OR IGNORE INTO radowner (username, scope, kind) VALUES (%s, %s, %s)",
