@@ -107,8 +107,14 @@ class Voucher(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="vouchers"
     )
-    batch = models.ForeignKey(VoucherBatch, on_delete=models.CASCADE, related_name="vouchers")
-    code = models.CharField(max_length=40, unique=True)
+    # Every index is written again whenever a voucher's sync status changes (a status is
+    # indexed, so PostgreSQL cannot update in place): a batch's vouchers are found through
+    # voucher_batch_sync_id_idx (batch first), not a batch index of their own, and the
+    # code is unique by a constraint, without the LIKE index Django adds to a unique
+    # field (nothing searches codes by prefix).
+    batch = models.ForeignKey(VoucherBatch, on_delete=models.CASCADE, related_name="vouchers",
+                              db_index=False)
+    code = models.CharField(max_length=40)
     password = models.CharField(max_length=40)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNUSED)
     first_used_at = models.DateTimeField(null=True, blank=True)
@@ -131,8 +137,14 @@ class Voucher(models.Model):
             # each time, quadratic in the batch's size.
             models.Index(fields=["batch", "radius_sync_status", "id"],
                          name="voucher_batch_sync_id_idx"),
-            models.Index(fields=["radius_sync_status"], name="voucher_sync_idx"),
+            # Vouchers waiting or failed, across batches (the reconciler, "retry all"); a
+            # synced voucher leaves it, so marking 100,000 synced writes no entry here.
+            models.Index(fields=["radius_sync_status"], name="voucher_unsynced_idx",
+                         condition=models.Q(radius_sync_status__in=["pending", "failed"])),
             models.Index(fields=["state", "expires_at"], name="voucher_state_expiry_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="voucher_code_unique"),
         ]
 
     def __str__(self):
