@@ -88,21 +88,23 @@ def _delete_users(cursor, usernames: list[str]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE username {match}", params)
 
 
-def _claim(cursor, scope: str, usernames: list[str], kind: str = VOUCHER) -> None:
+def _claim(cursor, scope: str, usernames: list[str], kind: str = VOUCHER) -> bool:
     """Make these usernames the scope's, unless another scope has any of them (refused).
 
     Within a scope a username is a voucher's or a PPPoE subscriber's (radowner.kind), for
     good: a voucher write naming a subscriber (or the reverse) is refused whole, so
-    neither kind can overwrite the other's rows."""
+    neither kind can overwrite the other's rows.
+
+    Returns True when every name was free until now (claimed by this very write)."""
     if not usernames:
-        return
+        return False
     match, params = _in(cursor, usernames)
     if cursor.db.vendor == "postgresql":
         cursor.execute(
             "INSERT INTO radowner (username, scope, kind) SELECT unnest(%s::text[]), %s, %s"
             " ON CONFLICT (username) DO NOTHING", [list(usernames), scope, kind])
         if cursor.rowcount == len(set(usernames)):
-            return  # every name was free and is now this scope's, of this kind
+            return True  # every name was free and is now this scope's, of this kind
     else:
         cursor.executemany(
             "INSERT OR IGNORE INTO radowner (username, scope, kind) VALUES (%s, %s, %s)",
@@ -121,6 +123,7 @@ def _claim(cursor, scope: str, usernames: list[str], kind: str = VOUCHER) -> Non
         what = "PPPoE subscriber" if kind == VOUCHER else "voucher"
         raise ScopeConflict(f"{len(other)} username(s) are in use by a {what}: "
                             f"{', '.join(other[:5])}")
+    return False
 
 
 def _own(cursor, scope: str, usernames: list[str]) -> list[str]:
@@ -143,8 +146,11 @@ def write_users(scope: str, users: list[dict]) -> int:
         groups += user_groups
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
-        _claim(cursor, scope, [u["username"] for u in users])
-        _delete_users(cursor, [u["username"] for u in users])
+        # Names no write has claimed before have no rows the agent wrote: nothing to
+        # delete (the usual first sync). Rows put there by other means would show as extra
+        # rows in the sync's read-back, and its retry, the names now claimed, deletes them.
+        if not _claim(cursor, scope, [u["username"] for u in users]):
+            _delete_users(cursor, [u["username"] for u in users])
         _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
         _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
         _insert(cursor, "radusergroup", ("username", "groupname", "priority"), groups)

@@ -141,6 +141,35 @@ def test_the_read_back_digest_is_the_rows_digest_and_a_changed_row_fails_its_vou
     assert digests == {code: attributes.digest(r) for code, r in rows.items()}
 
 
+def test_rows_put_in_radius_by_other_means_under_a_new_code_fail_it_until_retried(
+    acme, profile, radius_server, radius_tables
+):
+    """A first write skips deleting rows of names no write has claimed (there are none it
+    wrote): a row someone else put there under a new voucher's code shows as an extra row
+    in the read-back, the voucher fails saying so, and Retry (the name now claimed)
+    deletes it and syncs the voucher clean."""
+    batch = generate_batch(acme, profile, 300, radius_server=radius_server, prefix="F")
+    victim = batch.vouchers.order_by("pk")[42]
+    with radius_tables.cursor() as cursor:
+        cursor.execute("INSERT INTO radcheck (username, attribute, op, value)"
+                       " VALUES (%s, 'Auth-Type', ':=', 'Accept')", [victim.code])
+
+    run_jobs(queues.RADIUS_SYNC)
+
+    victim.refresh_from_db()
+    assert victim.radius_sync_status == "failed"
+    assert victim.radius_sync_error == "RADIUS rows differ: extra check Auth-Type"
+    assert batch.vouchers.filter(radius_sync_status="synced").count() == 299
+
+    assert retry_failed(batch) == 1
+    run_jobs(queues.RADIUS_SYNC)
+
+    victim.refresh_from_db()
+    assert victim.radius_sync_status == "synced"
+    check = radius_rows("radcheck", [victim.code])
+    assert ("Auth-Type" not in {row[1] for row in check}) and len(check) == 5
+
+
 def test_postgresql_digests_rows_as_python_does_whatever_the_text(radius_tables):
     """Sorting and lengths agree for any text: accents, symbols, digits that sort as
     text ("10" before "9"), values holding the separators, duplicated rows."""
