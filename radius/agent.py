@@ -107,7 +107,8 @@ def users(request):
     if read_back is True:
         answer["users"] = services.read_users(scope, [v["username"] for v in vouchers])
     elif read_back == "digest":
-        answer["digests"] = services.read_digests(scope, [v["username"] for v in vouchers])
+        answer["digests"] = services.read_digests(scope, [v["username"] for v in vouchers],
+                                                  claimed=True)
     return JsonResponse(answer)
 
 

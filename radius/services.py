@@ -254,9 +254,11 @@ def _line(table: str, *columns: str) -> str:
     return f"concat({', '.join(parts)})"
 
 
-def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
+def read_digests(scope: str, usernames: list[str], *, claimed: bool = False) -> dict[str, str]:
     """radius.attributes.digest of the rows of the scope's users among these, read now;
-    absent users, and users of other scopes, are omitted.
+    absent users, and users of other scopes, are omitted. `claimed`: a write of this
+    scope just claimed every one of these names (write_users), so none is another's and
+    the ownership lookup is skipped.
 
     PostgreSQL computes the digests itself (the rows never leave the database): a sync's
     read-back is one small answer per chunk instead of ten rows per voucher in JSON.
@@ -266,26 +268,32 @@ def read_digests(scope: str, usernames: list[str]) -> dict[str, str]:
     if connections[_alias()].vendor != "postgresql":
         return {name: attributes.digest(rows)
                 for name, rows in read_users(scope, usernames).items()}
+    if claimed:
+        names, params = "%s", [list(usernames)]
+    else:
+        # The scope's own names, picked in the same statement (one round trip), by
+        # primary key and then by scope, for the reason _own gives.
+        names = "ARRAY(SELECT username FROM own)"
+        params = [list(usernames), scope]
     with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
         _by_username(cursor)
-        # Each row's line is built once, then sorted by code point ("C") per user. The
-        # scope's own usernames are picked in the same statement (one round trip), by
-        # primary key and then by scope, for the reason _own gives.
+        # Each row's line is built once, then sorted by code point ("C") per user.
         groups = _line("groups", "groupname", "CAST(priority AS TEXT)", "''")
         cursor.execute(
-            "WITH found AS MATERIALIZED (SELECT username, scope FROM radowner"
-            " WHERE username = ANY(%s)),"
-            " own AS MATERIALIZED (SELECT username FROM found WHERE scope = %s)"
-            " SELECT username, encode(sha256(convert_to("
+            ("" if claimed else
+             "WITH found AS MATERIALIZED (SELECT username, scope FROM radowner"
+             " WHERE username = ANY(%s)),"
+             " own AS MATERIALIZED (SELECT username FROM found WHERE scope = %s)")
+            + " SELECT username, encode(sha256(convert_to("
             "string_agg(line, '' ORDER BY line COLLATE \"C\"), 'UTF8')), 'hex') FROM ("
             f" SELECT username, {_line('check', 'attribute', 'op', 'value')} AS line"
-            " FROM radcheck WHERE username = ANY(ARRAY(SELECT username FROM own))"
+            f" FROM radcheck WHERE username = ANY({names})"
             f" UNION ALL SELECT username, {_line('reply', 'attribute', 'op', 'value')}"
-            " FROM radreply WHERE username = ANY(ARRAY(SELECT username FROM own))"
+            f" FROM radreply WHERE username = ANY({names})"
             f" UNION ALL SELECT username, {groups}"
-            " FROM radusergroup WHERE username = ANY(ARRAY(SELECT username FROM own))"
+            f" FROM radusergroup WHERE username = ANY({names})"
             ") AS stored GROUP BY username",
-            [list(usernames), scope],
+            params * 3 if claimed else params,
         )
         return dict(cursor.fetchall())
 

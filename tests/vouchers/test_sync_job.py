@@ -139,6 +139,8 @@ def test_the_read_back_digest_is_the_rows_digest_and_a_changed_row_fails_its_vou
     digests = services.read_digests(scope, codes)
     assert len(digests) == 300
     assert digests == {code: attributes.digest(r) for code, r in rows.items()}
+    # As the agent reads them right after its write claimed the names: the same digests.
+    assert services.read_digests(scope, codes, claimed=True) == digests
 
 
 def test_rows_put_in_radius_by_other_means_under_a_new_code_fail_it_until_retried(
