@@ -259,19 +259,28 @@ def _apply(dep: Deployment, api, batch: list, secret, anchors: dict[str, str],
 
 def _remove_managed(dep: Deployment, api, before: dict) -> None:
     """Remove what earlier deployments made (found by tag), dependents first. Each item is
-    recorded as removed before its remove is sent."""
+    recorded as removed before its remove is sent. The portal's files (every product file
+    that is not a directory) are removed in one pipelined exchange: no file depends on
+    another; the directories go after them, one at a time, deepest first."""
     count = 0
     for path in reversed(MANAGED_MENUS):
-        rows = before.get(path, [])
-        if path == "/file":  # a directory after the pages it holds
-            rows = sorted(rows, key=lambda r: -len(r.get("name") or ""))
-        for row in rows:
-            if is_managed(path, row):
-                dep.removed_items.append({"path": path, "id": row[".id"]})
-                _touch(dep)
-                dep.save(update_fields=["removed_items"])
-                api.remove(path, row[".id"])
-                count += 1
+        rows = [row for row in before.get(path, []) if is_managed(path, row)]
+        batches = [[row] for row in rows]
+        if path == "/file":  # a directory after the files it holds
+            rows.sort(key=lambda r: -len(r.get("name") or ""))
+            files = [row for row in rows if row.get("type") != "directory"]
+            batches = ([files] if files else []) + [
+                [row] for row in rows if row.get("type") == "directory"]
+        for batch in batches:
+            dep.removed_items += [{"path": path, "id": row[".id"]} for row in batch]
+            _touch(dep)
+            dep.save(update_fields=["removed_items"])  # recorded before the removes are sent
+            results = api.call_many([(f"{path}/remove", {".id": row[".id"]}, None)
+                                     for row in batch])
+            for result in results:  # a trap fails it once every answer is read
+                if isinstance(result, RouterCommandError):
+                    raise result
+            count += len(batch)
     if count:
         record(dep, "deploying", 40, f"Removed {count} items of the previous deployment",
                round_trips=api.calls)

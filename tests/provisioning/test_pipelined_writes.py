@@ -13,6 +13,7 @@ from provisioning.models import Deployment
 from provisioning.services.deploy import _secret_for, verify
 from provisioning.services.plan import PAGES_GROUP, Plan
 from provisioning.services.restore import snapshot
+from radius.models import RadiusServer
 from routers.choices import RouterStatus
 from routers.models import Router
 from routers.services.connect import client_for
@@ -40,27 +41,34 @@ def plan_of(dep: Deployment) -> Plan:
     return Plan.from_dict(dep.config.plan)
 
 
-def both_ways(acme, routersim, settings, fault=None) -> dict:
+def both_ways(acme, routersim, settings, fault=None, redeploy=False) -> dict:
     """The same deployment of the same plan from the same router state: one command at a
-    time, then with the plan's groups pipelined."""
+    time, then with the plan's groups pipelined. `redeploy`: over a first deployment,
+    with a changed portal title."""
     sim, router = prepared(acme, routersim)
+    if redeploy:
+        assert deploy(router).status == Deployment.Status.COMPLETED
+        server = RadiusServer.objects.get(organization=acme)
+        generate(router, with_radius(server, {**HOTSPOT, **PPPOE, "portal_title": "New"}))
     before, saved = router_state(sim), sim.save_state()
     results = {}
     for pipelining in (False, True):
         settings.ROUTER_API_PIPELINING = pipelining
         sim.restore_state(saved)
         sim.faults.clear()
-        Router.objects.filter(pk=router.pk).update(status=RouterStatus.ONLINE)
+        Router.objects.filter(pk=router.pk).update(
+            status=RouterStatus.ACTIVE if redeploy else RouterStatus.ONLINE)
         if fault:
             fault(sim)
         dep = deploy(router)
         with client_for(router) as api:  # the verification, on the router as it is now
             problems = verify(dep, snapshot(api), plan_of(dep), _secret_for(plan_of(dep)))
         results[pipelining] = {"outcome": outcome(dep, sim), "created": created(dep),
+                               "removed": dep.removed_items,
                                "verification": problems, "strict": router_state(sim),
                                "dep": dep}
     one, together = results[False], results[True]
-    for key in ("outcome", "created", "verification", "strict"):
+    for key in ("outcome", "created", "removed", "verification", "strict"):
         assert together[key] == one[key], key
     return {"before": before, "dep": together["dep"], "one": one["dep"],
             "created": together["created"], "verification": together["verification"],
@@ -165,3 +173,27 @@ def test_a_link_lost_inside_the_group_records_exactly_the_answers_that_came(
             assert router_state(sim) == before, j  # pages whose ids never came: removed
     finally:
         proxy.close()
+
+
+def test_a_redeploy_removes_the_previous_pages_in_one_exchange(acme, routersim, settings):
+    seen = both_ways(acme, routersim, settings, redeploy=True)
+    dep, one, plan = seen["dep"], seen["one"], plan_of(seen["dep"])
+    assert dep.status == Deployment.Status.COMPLETED and seen["verification"] == []
+    removed = [i["path"] for i in dep.removed_items]
+    assert removed.count("/file") == 9  # eight pages, then their directory
+    saved_by_groups = len(plan.steps) - len(plan.batches())
+    # Pipelined: the snapshots, each group of steps and the eight page removes are one
+    # round trip each.
+    assert one.round_trips - dep.round_trips == 2 * 15 + saved_by_groups + 7
+
+
+def test_a_trap_on_one_page_remove_rolls_back_exactly(acme, routersim, settings):
+    seen = both_ways(acme, routersim, settings, lambda sim: sim.faults.trap(
+        "/file/remove", "failure: injected", nth=sim.faults.calls("/file/remove") + 3),
+        redeploy=True)
+    dep = seen["dep"]
+    assert dep.status == Deployment.Status.FAILED
+    assert dep.router_message == "failure: injected"
+    assert dep.rolled_back and dep.rollback_clean, dep.events.last().message
+    assert seen["router"] == seen["before"]  # the first deployment, as it was
+    assert [i["path"] for i in dep.removed_items].count("/file") == 8  # the pages group
