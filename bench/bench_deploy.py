@@ -3,10 +3,13 @@
 A simulated router adds 0, 20, 200 and 500 ms before every reply (a router across a
 WAN, 4G or satellite; the delay applies per command, pipelined commands overlap); the
 deployment runs as the real job in a real RQ worker. Reports wall time from
-start_deploy() to `completed` and the API round trips (a pipelined batch of reads is
-one), then discovery (stage 3's read of the router), each before (ROUTER_API_PIPELINING
-off: one read at a time) and after (pipelined). Uses a scratch database it creates and
-drops.
+start_deploy() to `completed` and the API round trips (a pipelined batch is one; the
+login is not counted), then discovery (stage 3's read of the router), each before
+(ROUTER_API_PIPELINING off: every command one at a time) and after (pipelined: the
+snapshot and verification reads, and the plan's groups of independent writes: the 8
+portal page files, the pages directory with the first gateway address, the /ppp/aaa
+and /radius/incoming settings; every other write waits for the one before). Uses a
+scratch database it creates and drops.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/bench_deploy.py
@@ -47,7 +50,7 @@ def main() -> None:
     try:
         rows = []
         for latency in LATENCIES:
-            # Before: one read at a time (ROUTER_API_PIPELINING off); after: pipelined.
+            # Before: one command at a time (ROUTER_API_PIPELINING off); after: pipelined.
             settings.ROUTER_API_PIPELINING = False
             before = run(latency)
             settings.ROUTER_API_PIPELINING = True
@@ -56,7 +59,8 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"\nDeploy benchmark ({machine()}; load average "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
-    print("hotspot + PPPoE + RADIUS; before = reads one at a time, after = pipelined reads")
+    print("hotspot + PPPoE + RADIUS; before = one command at a time, after = pipelined reads "
+          "and write groups")
     print(f"{'latency/command':>16} | {'plan steps':>10} | {'round trips':>14} | "
           f"{'Deploy -> completed':>20} | {'discovery':>16}")
     for before, after in rows:

@@ -111,12 +111,24 @@ def run_deployment(dep: Deployment) -> str:
         _remove_managed(dep, api, before)
         if dep.kind == Deployment.Kind.DEPLOY:
             anchors = _anchors(before)
-            for index, step in enumerate(plan.steps):
-                step_label = f"step {index + 1} of {len(plan.steps)}: {step.label}"
-                _apply(dep, api, step, secret, anchors)
-                pct = 40 + round(30 * (index + 1) / len(plan.steps))
-                record(dep, "deploying", pct, f"{step_label} ({step.path} {step.action})",
-                       round_trips=api.calls)
+            total = len(plan.steps)
+
+            def label(index: int) -> str:
+                return f"step {index + 1} of {total}: {plan.steps[index].label}"
+
+            # One step at a time, or a group of independent steps in one exchange.
+            for batch in plan.batches():
+                at = [batch[0][0]]  # the plan index of the step being answered
+                step_label = label(at[0])
+                try:
+                    _apply(dep, api, batch, secret, anchors, at)
+                finally:
+                    step_label = label(at[0])
+                for index, step in batch:  # progress: after the batch's answers
+                    step_label = label(index)
+                    pct = 40 + round(30 * (index + 1) / total)
+                    record(dep, "deploying", pct, f"{step_label} ({step.path} {step.action})",
+                           round_trips=api.calls)
             step_label = ""
         record(dep, "deployed", 70, "Configuration deployed successfully")
         record(dep, "verifying_deployment", 85, "Verifying deployment...")
@@ -198,38 +210,77 @@ def _meets_new(states: str) -> bool:
     return listed != negated
 
 
-def _apply(dep: Deployment, api, step, secret, anchors: dict[str, str]) -> None:
-    params = step.resolved(secret)
-    _touch(dep)
-    if step.action == "add":
-        if step.path in anchors:
+def _apply(dep: Deployment, api, batch: list, secret, anchors: dict[str, str],
+           at: list[int]) -> None:
+    """Send one batch of plan.batches(): a single step, or a group of independent steps
+    in one pipelined exchange. Each add's new .id is recorded (the row saved) as its
+    answer is read, in the order sent, so a link lost mid-group leaves every id that came
+    back on record. A trap fails the batch once all its answers are read. `at[0]` follows
+    the step being answered (for the failure message)."""
+    commands = []
+    for _, step in batch:
+        params = step.resolved(secret)
+        if step.action == "add" and step.path in anchors:
             params["place-before"] = anchors[step.path]
-        new_id = api.add(step.path, params)
-        if not new_id and params.get("name"):
-            # RouterOS before ~7.13 answers `/file add` without the new id: look it up.
-            found = api.print(step.path, name=params["name"])
-            new_id = found[0].get(".id", "") if found else ""
-        dep.created_items.append({"path": step.path, "id": new_id, "label": step.label})
-        dep.save(update_fields=["created_items"])  # recorded before the next step runs
-    else:
-        api.set(step.path, None, params)
+        commands.append((f"{step.path}/{step.action}", params, None))
+    unnamed: list[tuple[int, dict]] = []  # (position in created_items, the add's params)
+    trapped: list[tuple[int, RouterCommandError]] = []
+
+    def answered(position: int, result) -> None:
+        index, step = batch[position]
+        if isinstance(result, RouterCommandError):
+            trapped.append((index, result))
+        elif step.action == "add":
+            new_id = result.ret or ""
+            if not new_id and commands[position][1].get("name"):
+                unnamed.append((len(dep.created_items), commands[position][1]))
+            dep.created_items.append({"path": step.path, "id": new_id, "label": step.label})
+            dep.save(update_fields=["created_items"])  # recorded before the next answer
+        if position + 1 < len(batch):
+            at[0] = batch[position + 1][0]
+
+    _touch(dep)
+    api.call_many(commands, on_result=answered)
+    if trapped:
+        at[0], error = trapped[0]
+        raise error
+    if unnamed:
+        # RouterOS before ~7.13 answers `/file add` without the new id: look each up by
+        # name (one exchange for the batch).
+        lookups = [(f"{dep.created_items[i]['path']}/print", None, {"name": params["name"]})
+                   for i, params in unnamed]
+        for (position, _), result in zip(unnamed, api.call_many(lookups), strict=True):
+            if isinstance(result, RouterCommandError):
+                raise result
+            dep.created_items[position]["id"] = (result.rows[0].get(".id", "")
+                                                 if result.rows else "")
+        dep.save(update_fields=["created_items"])
 
 
 def _remove_managed(dep: Deployment, api, before: dict) -> None:
     """Remove what earlier deployments made (found by tag), dependents first. Each item is
-    recorded as removed before its remove is sent."""
+    recorded as removed before its remove is sent. The portal's files (every product file
+    that is not a directory) are removed in one pipelined exchange: no file depends on
+    another; the directories go after them, one at a time, deepest first."""
     count = 0
     for path in reversed(MANAGED_MENUS):
-        rows = before.get(path, [])
-        if path == "/file":  # a directory after the pages it holds
-            rows = sorted(rows, key=lambda r: -len(r.get("name") or ""))
-        for row in rows:
-            if is_managed(path, row):
-                dep.removed_items.append({"path": path, "id": row[".id"]})
-                _touch(dep)
-                dep.save(update_fields=["removed_items"])
-                api.remove(path, row[".id"])
-                count += 1
+        rows = [row for row in before.get(path, []) if is_managed(path, row)]
+        batches = [[row] for row in rows]
+        if path == "/file":  # a directory after the files it holds
+            rows.sort(key=lambda r: -len(r.get("name") or ""))
+            files = [row for row in rows if row.get("type") != "directory"]
+            batches = ([files] if files else []) + [
+                [row] for row in rows if row.get("type") == "directory"]
+        for batch in batches:
+            dep.removed_items += [{"path": path, "id": row[".id"]} for row in batch]
+            _touch(dep)
+            dep.save(update_fields=["removed_items"])  # recorded before the removes are sent
+            results = api.call_many([(f"{path}/remove", {".id": row[".id"]}, None)
+                                     for row in batch])
+            for result in results:  # a trap fails it once every answer is read
+                if isinstance(result, RouterCommandError):
+                    raise result
+            count += len(batch)
     if count:
         record(dep, "deploying", 40, f"Removed {count} items of the previous deployment",
                round_trips=api.calls)

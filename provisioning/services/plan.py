@@ -52,6 +52,9 @@ class Step:
     action: str  # "add" or "set" (set: singleton settings only)
     params: dict
     label: str
+    # Consecutive steps with the same non-empty group are independent of each other by
+    # construction and go to the router as one pipelined exchange (see batches()).
+    group: str = ""
 
     def line(self, secret: str | None = None) -> str:
         return rsc_line(self.path, self.action, self.resolved(secret))
@@ -76,13 +79,28 @@ class Plan:
     def name(self, role: str) -> str:
         return f"hs{self.tag_id}-{role}"
 
-    def add(self, phase: str, path: str, label: str, **params) -> None:
+    def add(self, phase: str, path: str, label: str, **params) -> Step:
         if path not in COMMENTLESS:
             params["comment"] = self.tag
-        self.steps.append(Step(phase, path, "add", params, label))
+        step = Step(phase, path, "add", params, label)
+        self.steps.append(step)
+        return step
 
-    def set(self, phase: str, path: str, label: str, **params) -> None:
-        self.steps.append(Step(phase, path, "set", params, label))
+    def set(self, phase: str, path: str, label: str, **params) -> Step:
+        step = Step(phase, path, "set", params, label)
+        self.steps.append(step)
+        return step
+
+    def batches(self) -> list[list[tuple[int, Step]]]:
+        """The steps as deploy sends them, with their plan indexes: one at a time, except
+        a run of consecutive steps with the same non-empty group, sent together."""
+        out: list[list[tuple[int, Step]]] = []
+        for index, step in enumerate(self.steps):
+            if out and step.group and out[-1][-1][1].group == step.group:
+                out[-1].append((index, step))
+            else:
+                out.append([(index, step)])
+        return out
 
     def ordered(self) -> Plan:
         self.steps.sort(key=lambda s: PHASES.index(s.phase))  # stable: keeps order in a phase
@@ -133,23 +151,39 @@ def build_plan(choices: dict, radius=None, tag_id: str | None = None) -> Plan:
     return plan.ordered()
 
 
+# Groups of steps sent as one pipelined exchange (Step.group). Each holds only steps that
+# do not refer to one another:
+# - FIRST_GROUP: the portal pages directory and the first gateway address. The directory
+#   goes out with the plan's first step, so it exists well before its pages are sent
+#   (RouterOS creates files asynchronously: its pages are written steps later).
+# - PAGES_GROUP: the page files in that directory; none refers to another.
+# - SETTINGS_GROUP: the singleton settings (/ppp/aaa, /radius/incoming): no ids, and
+#   neither names the other.
+FIRST_GROUP, PAGES_GROUP, SETTINGS_GROUP = "directory+address", "pages", "settings"
+
+
 def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
     custom = hs.get("pages", "custom") == "custom"
     directory = portal_directory(plan, hs)
+    first_address = True
     if custom:
-        plan.add("profiles", "/file", "portal pages directory", name=directory,
-                 type="directory")
+        # Phase "addresses": the directory goes out with the first gateway address.
+        plan.add("addresses", "/file", "portal pages directory", name=directory,
+                 type="directory").group = FIRST_GROUP
         for name, contents in portal.pages(hs["portal_title"], hs["login_by"],
                                            hs.get("colour", ""),
                                            hs.get("background", "")).items():
             plan.add("profiles", "/file", f"portal page {name}", name=f"{directory}/{name}",
-                     contents=contents)
+                     contents=contents).group = PAGES_GROUP
     for iface in hs["interfaces"]:
         name, gateway = iface["name"], ipaddress.ip_interface(iface["gateway"])
         pool = plan.name(f"pool-{name}")
         profile = plan.name(f"prof-{name}")
-        plan.add("addresses", "/ip/address", f"gateway {gateway} on {name}",
-                 address=str(gateway), interface=name)
+        address = plan.add("addresses", "/ip/address", f"gateway {gateway} on {name}",
+                           address=str(gateway), interface=name)
+        if custom and first_address:
+            address.group = FIRST_GROUP
+        first_address = False
         plan.add("addresses", "/ip/pool", f"hotspot pool for {name}", name=pool,
                  ranges=iface["pool"])
         plan.add("profiles", "/ip/hotspot/profile", f"hotspot profile for {name}", name=profile,
@@ -221,10 +255,10 @@ def _radius(plan: Plan, rad: dict, server) -> None:
     if rad.get("pppoe"):
         plan.set("radius", "/ppp/aaa", "PPP uses RADIUS", **{
             "use-radius": "yes", "accounting": "yes",
-            "interim-update": f"{_interim_seconds()}s"})
+            "interim-update": f"{_interim_seconds()}s"}).group = SETTINGS_GROUP
     if rad.get("incoming", True):
         plan.set("radius", "/radius/incoming", "accept RADIUS disconnect/CoA", accept="yes",
-                 port=str(_incoming_port()))
+                 port=str(_incoming_port())).group = SETTINGS_GROUP
     if plan.choices.get("hotspot"):
         # Hotspot clients reach the RADIUS host before they log in (status pages, portal).
         plan.add("firewall", "/ip/hotspot/walled-garden/ip", "walled garden: RADIUS host",

@@ -23,7 +23,7 @@ import hmac
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +52,10 @@ AUTH_MESSAGES = ("invalid user name or password", "cannot log in", "not enough p
 class Reply:
     rows: list[dict[str, str]] = field(default_factory=list)
     ret: str | None = None
+
+
+# call_many's per-answer callback: (position of the command, its answer or trap).
+ResultCallback = Callable[[int, "Reply | RouterCommandError"], None]
 
 
 def to_api(value: object) -> str:
@@ -277,17 +281,28 @@ class RouterOSClient:
         return result
 
     def call_many(self, commands: list[tuple[str, Mapping[str, Any] | None,
-                                             Mapping[str, Any] | None]]
+                                             Mapping[str, Any] | None]],
+                  on_result: ResultCallback | None = None
                   ) -> list[Reply | RouterCommandError]:
         """Send several commands at once, each with its own tag, then read the answers as
         they come (RouterOS answers tagged commands independently): one round trip for all.
         A trap answers its own command (returned in its place); a lost connection or the
-        deadline (``command_timeout`` for the whole batch) fails them all."""
+        deadline (``command_timeout`` for the whole batch) fails them all. ``on_result``,
+        if given, is called with (position, result) as each answer is read, in the order
+        the commands were sent, before the next answer is read (a caller records what
+        each answer says even when the link is lost further on)."""
         if not self.pipelining and len(commands) > 1:
-            return [result for command in commands for result in self._exchange([command])]
-        return self._exchange(commands)
+            results: list[Reply | RouterCommandError] = []
+            for command in commands:
+                result = self._exchange([command])[0]
+                if on_result is not None:
+                    on_result(len(results), result)
+                results.append(result)
+            return results
+        return self._exchange(commands, on_result)
 
-    def _exchange(self, commands) -> list[Reply | RouterCommandError]:
+    def _exchange(self, commands, on_result: ResultCallback | None = None
+                  ) -> list[Reply | RouterCommandError]:
         """One round trip: send every command, then read every answer."""
         if self._api is None or self._sock is None or self._conn is None:
             raise RouterConnectionLost("not connected", self.host, self.port)
@@ -304,16 +319,20 @@ class RouterOSClient:
                 promises.append((path, resource.call_async(command, arguments, where)))
             results: list[Reply | RouterCommandError] = []
             for path, promise in promises:
+                result: Reply | RouterCommandError
                 try:
                     response = promise.get()
                 except exceptions.RouterOsApiCommunicationError as exc:
                     text = exc.original_message.decode("utf-8", "replace")
-                    results.append(RouterCommandError(text, self._conn.trap_category, path,
-                                                      self.host, self.port))
-                    continue
-                rows = [{(".id" if k == "id" else k): v for k, v in row.items()}
-                        for row in response]
-                results.append(Reply(rows, response.done_message.get("ret")))
+                    result = RouterCommandError(text, self._conn.trap_category, path,
+                                                self.host, self.port)
+                else:
+                    rows = [{(".id" if k == "id" else k): v for k, v in row.items()}
+                            for row in response]
+                    result = Reply(rows, response.done_message.get("ret"))
+                if on_result is not None:
+                    on_result(len(results), result)
+                results.append(result)
             return results
         except exceptions.RouterOsApiError as exc:
             fatal = self._conn.fatal if self._conn else None
@@ -324,6 +343,11 @@ class RouterOSClient:
             why = f"router said: {fatal}" if fatal else "connection lost"
             raise RouterConnectionLost(f"{self.host}:{self.port}: {path}: {why}",
                                        self.host, self.port) from None
+        except BaseException:
+            # The caller's on_result failed with answers still unread: this session's
+            # next command could meet them, so it ends here.
+            self.close()
+            raise
 
     def print_many(self, paths, proplists: Mapping[str, list[str]] | None = None
                    ) -> dict[str, list[dict[str, str]]]:

@@ -5,7 +5,10 @@ says so, and the operation then succeeds.
 The link is broken by the tests' own TCP proxy (tests/support/cutting_proxy.py), not
 by the simulator's fault hooks, at every command index k of: a first deploy, a redeploy
 of the same configuration, a redeploy of a changed one, a Retry after a failed attempt,
-and Remove configuration. "Exactly" is judged here, not by the product's comparison:
+and Remove configuration. The proxy counts commands by sentence, so each command of a
+pipelined exchange (the snapshot's reads, the plan's groups of independent writes: the
+portal page files, the RADIUS settings, the pages directory with the first address; a
+redeploy's page removes) is a fault point of its own. "Exactly" is judged here, not by the product's comparison:
 every row of every menu the product touches, values as the router prints them (ids and
 traffic counters aside), firewall and walled-garden lists in order, with hand-made items
 above and below the product's.

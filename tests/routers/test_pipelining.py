@@ -151,3 +151,31 @@ def test_a_probe_reads_in_one_exchange_and_equals_one_print_at_a_time(routersim)
     sim.faults.trap("/system/routerboard/print", "failure: injected")
     failed = probe(target, 5)
     assert not failed.ok and "injected" in failed.diagnosis.error
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_each_answer_is_handed_over_as_it_is_read_in_the_order_sent(routersim, pipelining):
+    sim = routersim()
+    sim.faults.trap("/ip/pool/add", "failure: injected", nth=2)
+    with client(sim) as api:
+        api.pipelining = pipelining
+        seen = []
+        results = api.call_many(
+            [("/ip/pool/add", {"name": f"p{i}", "ranges": f"10.9.{i}.2-10.9.{i}.9"}, None)
+             for i in range(3)],
+            on_result=lambda position, result: seen.append((position, result)))
+        assert seen == list(enumerate(results))  # each once, in the order sent
+        assert isinstance(results[1], RouterCommandError) and results[0].ret and results[2].ret
+        assert api.calls == (1 if pipelining else 3)
+        assert [p["name"] for p in api.print("/ip/pool")] == ["p0", "p2"]
+
+
+def test_a_failing_callback_ends_the_session(routersim):
+    sim = routersim()
+    with client(sim) as api:
+        def fail(position, result):
+            raise ValueError("the caller could not record it")
+        with pytest.raises(ValueError):
+            api.call_many([("/ip/address/print", None, None), ("/ip/pool/print", None, None)],
+                          on_result=fail)
+        assert not api.connected  # the second answer was never read: no reuse of the link

@@ -8,8 +8,16 @@ operation, across all of its connections. Armed with a fault at command k:
     cut       both sockets are closed before command k reaches the router
     swallow   command k is never forwarded and never answered (the client times out)
     withhold  command k reaches the router and runs; its reply never comes back
+    cut-reply command k runs, and the answers before its reply come back; then the link
+              ends before its reply (its `!done`, the k-th answer of the operation):
+              the router's socket closes, the client's is shut for writing (the client
+              reads the end of the stream) and whatever the client still sends is read
+              and dropped, so a pipelined batch is sent whole and heard only in part.
+              Answers are counted in arrival order: the k-th is command k's when the
+              router answers in order (as it does with no latency).
 
 A fault fires once; afterwards (a rollback's new connection) everything passes.
+Commands and answers are counted by sentence, so a pipelined batch is broken inside.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import socket
 import threading
 
 MODES = ("cut", "swallow", "withhold")
+CUT_REPLY = "cut-reply"
 
 
 def _word_length(buf: bytes, i: int) -> tuple[int, int] | None:
@@ -74,6 +83,7 @@ class CuttingProxy:
         self.host = "127.0.0.1"
         self.lock = threading.Lock()
         self.commands = 0  # commands seen since the last arm()
+        self.answers = 0  # answers (`!done` sentences) passed back since the last arm()
         self.words: list[bytes] = []  # their first words, for messages
         self.mode: str | None = None
         self.at = 0
@@ -85,9 +95,10 @@ class CuttingProxy:
     # -- control ------------------------------------------------------------------------
     def arm(self, mode: str | None = None, at: int = 0) -> None:
         """Start counting an operation's commands; fault `mode` at command `at` (1-based)."""
-        assert mode is None or mode in MODES
+        assert mode is None or mode in (*MODES, CUT_REPLY)
         with self.lock:
             self.commands, self.words, self.mode, self.at, self.fired = 0, [], mode, at, False
+            self.answers = 0
 
     def close(self) -> None:
         self.closed = True
@@ -111,7 +122,7 @@ class CuttingProxy:
             for s in (client, upstream):
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conns += [client, upstream]
-            state = {"mute": False}
+            state = {"mute": False, "sink": False}
             threading.Thread(target=self._client_to_router, args=(client, upstream, state),
                              daemon=True).start()
             threading.Thread(target=self._router_to_client, args=(upstream, client, state),
@@ -136,21 +147,38 @@ class CuttingProxy:
                         continue
                     if action == "withhold":
                         state["mute"] = True  # before it is sent: its reply must not slip by
-                    elif state["mute"]:
+                    elif state["mute"] or state["sink"]:
                         continue
-                    upstream.sendall(raw)
+                    try:
+                        upstream.sendall(raw)
+                    except OSError:
+                        if not state["sink"]:
+                            raise
         except OSError:
             pass
         _close(upstream)
+        if state["sink"]:
+            _close(client)
 
     def _router_to_client(self, upstream, client, state) -> None:
+        buf = b""
         try:
             while True:
                 data = upstream.recv(65536)
                 if not data:
                     break
-                if not state["mute"]:
-                    client.sendall(data)
+                sentences, buf = split_sentences(buf + data)
+                for raw, first in sentences:
+                    if self._answer(first) == CUT_REPLY:
+                        state["sink"] = True
+                        try:
+                            client.shutdown(socket.SHUT_WR)
+                        except OSError:
+                            pass
+                        _close(upstream)
+                        return
+                    if not state["mute"]:
+                        client.sendall(raw)
         except OSError:
             pass
         if not state["mute"]:
@@ -162,9 +190,20 @@ class CuttingProxy:
         with self.lock:
             self.commands += 1
             self.words.append(first)
-            if self.mode and not self.fired and self.commands == self.at:
+            if self.mode in MODES and not self.fired and self.commands == self.at:
                 self.fired = True
                 return self.mode
+        return None
+
+
+    def _answer(self, first: bytes) -> str | None:
+        if first != b"!done":
+            return None
+        with self.lock:
+            self.answers += 1
+            if self.mode == CUT_REPLY and not self.fired and self.answers == self.at:
+                self.fired = True
+                return CUT_REPLY
         return None
 
 
