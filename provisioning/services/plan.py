@@ -148,42 +148,43 @@ def build_plan(choices: dict, radius=None, tag_id: str | None = None) -> Plan:
         _pppoe(plan, pppoe)
     if rad and radius is not None:
         _radius(plan, rad, radius)
-    return plan.ordered()
+    return _group_by_phase(plan.ordered())
 
 
-# Groups of steps sent as one pipelined exchange (Step.group). Each holds only steps that
-# do not refer to one another:
-# - FIRST_GROUP: the portal pages directory and the first gateway address. The directory
-#   goes out with the plan's first step, so it exists well before its pages are sent
-#   (RouterOS creates files asynchronously: its pages are written steps later).
-# - PAGES_GROUP: the page files in that directory; none refers to another.
-# - SETTINGS_GROUP: the singleton settings (/ppp/aaa, /radius/incoming): no ids, and
-#   neither names the other.
-FIRST_GROUP, PAGES_GROUP, SETTINGS_GROUP = "directory+address", "pages", "settings"
+# Steps sent as one pipelined exchange (Step.group): every step of a phase, except in the
+# firewall phase. Within a phase no step refers to another: each names only what earlier
+# phases made (a profile its pool and the pages directory, a server its profile and pool,
+# a DHCP server its pool), and RouterOS's answers come back in one round trip. The
+# firewall phase adds to ordered lists (filter, NAT, walled garden), where each rule's
+# place depends on the one before: one at a time. The pages directory goes out in the
+# first phase, an exchange before its pages (RouterOS creates files asynchronously).
+UNGROUPED_PHASES = ("firewall",)
+
+
+def _group_by_phase(plan: Plan) -> Plan:
+    for step in plan.steps:
+        step.group = "" if step.phase in UNGROUPED_PHASES else step.phase
+    return plan
 
 
 def _hotspot(plan: Plan, hs: dict, use_radius: bool) -> None:
     custom = hs.get("pages", "custom") == "custom"
     directory = portal_directory(plan, hs)
-    first_address = True
     if custom:
-        # Phase "addresses": the directory goes out with the first gateway address.
+        # Phase "addresses": the directory goes out with the gateway addresses.
         plan.add("addresses", "/file", "portal pages directory", name=directory,
-                 type="directory").group = FIRST_GROUP
+                 type="directory")
         for name, contents in portal.pages(hs["portal_title"], hs["login_by"],
                                            hs.get("colour", ""),
                                            hs.get("background", "")).items():
             plan.add("profiles", "/file", f"portal page {name}", name=f"{directory}/{name}",
-                     contents=contents).group = PAGES_GROUP
+                     contents=contents)
     for iface in hs["interfaces"]:
         name, gateway = iface["name"], ipaddress.ip_interface(iface["gateway"])
         pool = plan.name(f"pool-{name}")
         profile = plan.name(f"prof-{name}")
-        address = plan.add("addresses", "/ip/address", f"gateway {gateway} on {name}",
-                           address=str(gateway), interface=name)
-        if custom and first_address:
-            address.group = FIRST_GROUP
-        first_address = False
+        plan.add("addresses", "/ip/address", f"gateway {gateway} on {name}",
+                 address=str(gateway), interface=name)
         plan.add("addresses", "/ip/pool", f"hotspot pool for {name}", name=pool,
                  ranges=iface["pool"])
         plan.add("profiles", "/ip/hotspot/profile", f"hotspot profile for {name}", name=profile,
@@ -255,10 +256,10 @@ def _radius(plan: Plan, rad: dict, server) -> None:
     if rad.get("pppoe"):
         plan.set("radius", "/ppp/aaa", "PPP uses RADIUS", **{
             "use-radius": "yes", "accounting": "yes",
-            "interim-update": f"{_interim_seconds()}s"}).group = SETTINGS_GROUP
+            "interim-update": f"{_interim_seconds()}s"})
     if rad.get("incoming", True):
         plan.set("radius", "/radius/incoming", "accept RADIUS disconnect/CoA", accept="yes",
-                 port=str(_incoming_port())).group = SETTINGS_GROUP
+                 port=str(_incoming_port()))
     if plan.choices.get("hotspot"):
         # Hotspot clients reach the RADIUS host before they log in (status pages, portal).
         plan.add("firewall", "/ip/hotspot/walled-garden/ip", "walled garden: RADIUS host",

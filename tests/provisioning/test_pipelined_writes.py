@@ -10,8 +10,9 @@ rolls back exactly."""
 import pytest
 
 from provisioning.models import Deployment
+from provisioning.services.compare import ORDERED_MENUS
 from provisioning.services.deploy import _secret_for, verify
-from provisioning.services.plan import PAGES_GROUP, Plan
+from provisioning.services.plan import Plan
 from provisioning.services.restore import snapshot
 from radius.models import RadiusServer
 from routers.choices import RouterStatus
@@ -94,17 +95,28 @@ def test_the_plan_groups_only_independent_steps(acme, routersim):
     sim, router = prepared(acme, routersim)
     plan = Plan.from_dict(router.configs.get(kind="service").plan)
     groups = [[s for _, s in batch] for batch in plan.batches() if len(batch) > 1]
+    pages = [("/file", "add")] * 8
     assert [[(s.path, s.action) for s in group] for group in groups] == [
-        [("/file", "add"), ("/ip/address", "add")],  # the directory goes with step one
-        [("/file", "add")] * 8,  # the pages, each named by its directory, none by another
-        [("/ppp/aaa", "set"), ("/radius/incoming", "set")],  # settings: no ids
+        # The directory, the gateway address and the two pools: nothing names another.
+        [("/file", "add"), ("/ip/address", "add"), ("/ip/pool", "add"), ("/ip/pool", "add")],
+        # The pages (each named by its directory) and the profiles (naming the directory
+        # and the pools): all made in the exchange before.
+        [*pages, ("/ip/hotspot/profile", "add"), ("/ppp/profile", "add")],
+        # The servers, each naming its profile and pool.
+        [("/ip/hotspot", "add"), ("/interface/pppoe-server/server", "add")],
+        [("/ip/dhcp-server", "add"), ("/ip/dhcp-server/network", "add")],
+        [("/radius", "add"), ("/ppp/aaa", "set"), ("/radius/incoming", "set")],
     ]
     assert plan.steps[0].params["type"] == "directory"
-    assert {s.label.split()[-1] for s in groups[1]} == {
+    assert {s.label.split()[-1] for s in groups[1][:8]} == {
         "login.html", "alogin.html", "status.html", "logout.html", "error.html",
         "redirect.html", "rlogin.html", "md5.js"}
-    # hotspot + PPPoE + RADIUS: 28 steps in 19 exchanges, + the snapshot and verification.
-    assert (len(plan.steps), len(plan.batches())) == (28, 19)
+    # Ordered lists (firewall filter and NAT, the walled garden) go one rule at a time.
+    for batch in plan.batches():
+        if any(step.path in ORDERED_MENUS for _, step in batch):
+            assert len(batch) == 1
+    # hotspot + PPPoE + RADIUS: 28 steps in 12 exchanges, + the snapshot and verification.
+    assert (len(plan.steps), len(plan.batches())) == (28, 12)
 
 
 def test_old_plans_without_groups_still_deploy_one_step_at_a_time(acme, routersim):
@@ -157,7 +169,8 @@ def test_a_link_lost_inside_the_group_records_exactly_the_answers_that_came(
         # Command k's answer is the k-th (no latency: in order, one `!done` each).
         files = [k for k, w in enumerate(proxy.words, 1) if w == b"/file/add"]
         pages = files[1:]
-        assert len(pages) == 8 and [s.group for s in plan.steps].count(PAGES_GROUP) == 8
+        pages_group = {s.group for s in plan.steps if s.label.startswith("portal page ")}
+        assert len(pages) == 8 and len(pages_group) == 1 and pages_group != {""}
         first_page = next(n for n, (_, _, label) in enumerate(created(whole))
                           if label.startswith("portal page "))
         for j, k in enumerate(pages):
