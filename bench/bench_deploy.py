@@ -6,10 +6,10 @@ deployment runs as the real job in a real RQ worker. Reports wall time from
 start_deploy() to `completed` and the API round trips (a pipelined batch is one; the
 login is not counted), then discovery (stage 3's read of the router), each before
 (ROUTER_API_PIPELINING off: every command one at a time) and after (pipelined: the
-snapshot and verification reads, and the plan's groups of independent writes: the 8
-portal page files, the pages directory with the first gateway address, the /ppp/aaa
-and /radius/incoming settings; every other write waits for the one before). Uses a
-scratch database it creates and drops.
+snapshot and verification reads, and each phase of the plan's writes as one exchange:
+addresses, pools and the pages directory; the page files and the profiles; the servers;
+DHCP; RADIUS; the firewall rules one at a time). Uses a scratch database it creates and
+drops.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/bench_deploy.py
@@ -60,7 +60,7 @@ def main() -> None:
     print(f"\nDeploy benchmark ({machine()}; load average "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
     print("hotspot + PPPoE + RADIUS; before = one command at a time, after = pipelined reads "
-          "and write groups")
+          "and one exchange per phase")
     print(f"{'latency/command':>16} | {'plan steps':>10} | {'round trips':>14} | "
           f"{'Deploy -> completed':>20} | {'discovery':>16}")
     for before, after in rows:
