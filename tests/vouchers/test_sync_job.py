@@ -197,3 +197,145 @@ def test_postgresql_digests_rows_as_python_does_whatever_the_text(radius_tables)
     for user in users:  # the sync's shortcut is the same digest
         assert attributes.user_digest(user) == attributes.digest(attributes.rows_for(user))
     assert digests["u2"] != attributes.digest(attributes.rows_for(users[1]))  # the duplicate
+
+
+def _sleeping_agent_write(connection, code: str, seconds: float):
+    """A trigger that holds the agent's write of `code`'s rows for `seconds` (the chunk
+    holding that voucher stays in flight meanwhile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION hold() RETURNS trigger AS $$ BEGIN"
+            f" IF NEW.username = '{code}' THEN PERFORM pg_sleep({seconds}); END IF;"
+            " RETURN NEW; END $$ LANGUAGE plpgsql")
+        cursor.execute("CREATE TRIGGER hold BEFORE INSERT ON radcheck"
+                       " FOR EACH ROW EXECUTE FUNCTION hold()")
+
+
+def _drop_sleeping_agent_write(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS hold ON radcheck")
+        cursor.execute("DROP FUNCTION IF EXISTS hold()")
+
+
+def _when_held(then):
+    """Run `then` in a thread once the held write is sleeping; returns the thread."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    def watch():
+        try:
+            deadline = time.monotonic() + 30
+            with connections["default"].cursor() as cursor:
+                while time.monotonic() < deadline:
+                    cursor.execute("SELECT count(*) FROM pg_stat_activity"
+                                   " WHERE wait_event = 'PgSleep'")
+                    if cursor.fetchone()[0]:
+                        then()
+                        return
+                    time.sleep(0.02)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    return thread
+
+
+def test_a_voucher_revoked_while_its_chunk_is_in_flight_is_not_marked_synced(
+    acme, profile, radius_server, radius_tables
+):
+    """No voucher row is locked while the agent writes: the revoke goes through at once,
+    the sync does not mark the changed voucher (its row is no longer the version it sent),
+    and the sync the revoke asked for removes it from RADIUS."""
+    import time
+
+    from vouchers.services.lifecycle import revoke_voucher
+    from vouchers.services.sync import sync_batch
+
+    batch = generate_batch(acme, profile, 300, radius_server=radius_server, prefix="R")
+    victim = batch.vouchers.order_by("pk")[10]
+    _sleeping_agent_write(radius_tables, victim.code, 3)
+    took = []
+
+    def revoke():
+        started = time.monotonic()
+        revoke_voucher(Voucher.objects.get(pk=victim.pk))
+        took.append(time.monotonic() - started)
+
+    from django_rq import get_queue
+
+    get_queue(queues.RADIUS_SYNC).empty()  # the batch's first sync runs right here
+    try:
+        watcher = _when_held(revoke)
+        sync_batch(batch)
+        watcher.join()
+    finally:
+        _drop_sleeping_agent_write(radius_tables)
+
+    assert took and took[0] < 2, took  # not held up by the write in flight
+    victim.refresh_from_db()
+    assert (victim.state, victim.radius_sync_status) == ("revoked", "pending")
+    assert batch.vouchers.filter(radius_sync_status="synced").count() == 299
+
+    run_jobs(queues.RADIUS_SYNC)  # the sync the revoke asked for
+    victim.refresh_from_db()
+    assert (victim.state, victim.radius_sync_status) == ("revoked", "synced")
+    assert radius_rows("radcheck", [victim.code]) == []
+
+
+def test_one_sync_runs_per_batch_a_second_waits_for_the_first(
+    acme, profile, radius_server, radius_tables
+):
+    """A job doubled by the reconciler waits on the batch's lock while the first sends,
+    then finds nothing left: every voucher is written once."""
+    import threading
+
+    from django.db import connections
+
+    from vouchers.services.sync import sync_batch
+
+    batch = generate_batch(acme, profile, 300, radius_server=radius_server, prefix="D")
+    first = batch.vouchers.order_by("pk")[0]
+    _sleeping_agent_write(radius_tables, first.code, 2)
+    with radius_tables.cursor() as cursor:
+        cursor.execute("CREATE TABLE writes (username text)")
+        cursor.execute(
+            "CREATE FUNCTION count_write() RETURNS trigger AS $$ BEGIN"
+            " IF NEW.attribute = 'Cleartext-Password' THEN"
+            " INSERT INTO writes VALUES (NEW.username); END IF; RETURN NEW; END $$"
+            " LANGUAGE plpgsql")
+        cursor.execute("CREATE TRIGGER count_write AFTER INSERT ON radcheck"
+                       " FOR EACH ROW EXECUTE FUNCTION count_write()")
+    results = []
+
+    def second():
+        try:
+            results.append(sync_batch(type(batch).objects.get(pk=batch.pk)))
+        finally:
+            connections.close_all()
+
+    try:
+        watcher = _when_held(lambda: results.append("held"))
+        doubled = threading.Thread(target=second)
+        doubled.start()
+        results.append(sync_batch(batch))
+        doubled.join(60)
+        watcher.join()
+        with radius_tables.cursor() as cursor:
+            cursor.execute("SELECT username, count(*) FROM writes GROUP BY username"
+                           " HAVING count(*) > 1")
+            twice = cursor.fetchall()
+            cursor.execute("SELECT count(DISTINCT username) FROM writes")
+            written = cursor.fetchone()[0]
+    finally:
+        _drop_sleeping_agent_write(radius_tables)
+        with radius_tables.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS count_write ON radcheck")
+            cursor.execute("DROP FUNCTION IF EXISTS count_write()")
+            cursor.execute("DROP TABLE IF EXISTS writes")
+
+    assert "held" in results
+    assert twice == [] and written == 300
+    assert set(batch.vouchers.values_list("radius_sync_status", flat=True)) == {"synced"}

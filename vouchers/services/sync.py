@@ -4,20 +4,28 @@ A voucher's sync status says whether RADIUS matches what the voucher should be:
 present with its profile's attributes while unused or active, absent once revoked,
 expired or used up. `sync_batch` makes it so for a batch's pending vouchers, 250 at a
 time: each chunk is sent (3 attempts with backoff), read back and compared; only a
-voucher whose rows match is `synced`. Chunks are claimed with SELECT ... FOR UPDATE
-SKIP LOCKED, so a job doubled by the reconciler never sends a voucher twice at once.
+voucher whose rows match is `synced`.
 
-Throughput: WINDOW chunks are claimed in one transaction and sent SENDERS at a time
-from a small thread pool (one keep-alive connection each), so the job, the agent and
-PostgreSQL work at the same time instead of waiting on each other. The agent answers
-each write with what it read back after committing (one request per chunk, not two):
-the digest of each voucher's rows (radius.attributes.digest), computed by PostgreSQL.
-A voucher whose digest is that of the rows it should have is verified; any other is
-read back in full and compared row by row, so a difference is still described.
+One sync per batch at a time: on PostgreSQL a sync holds an advisory lock on its batch
+for its whole run, so a job doubled by the reconciler waits for the first and then finds
+nothing left to send (a dead worker's lock goes with its database session). No voucher
+row is locked while its chunk is in flight, so revoking, expiring or recording usage
+never waits on the agent: a voucher changed meanwhile is simply not marked, because a
+status is written only onto the row version the chunk was built from (PostgreSQL's
+xmin; on SQLite, its state). It stays pending for the sync its change asked for.
+
+Throughput: chunks stream through a small thread pool, SENDERS at a time (one keep-alive
+connection each); the next vouchers are read while earlier chunks are in flight, so the
+job, the agent and PostgreSQL work at the same time instead of waiting on each other.
+The agent answers each write with what it read back after committing (one request per
+chunk, not two): the digest of each voucher's rows (radius.attributes.digest), computed
+by PostgreSQL. A voucher whose digest is that of the rows it should have is verified; any
+other is read back in full and compared row by row, so a difference is still described.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import queue
@@ -41,12 +49,11 @@ CHUNK = attributes.MAX_USERS_PER_REQUEST  # 250, the agent's limit
 # Chunks in flight at once. The agent is threaded and PostgreSQL takes concurrent
 # transactions; beyond 3-4 the gain on 2 cores is noise.
 SENDERS = 4
-# Chunks claimed per transaction: while the first chunks' statuses are written the
-# later ones are still in flight, so the agent rarely waits for the job's queries. Each
-# window ends with the senders draining (the last chunks in flight alone): 40 chunks
-# (10,000 vouchers, their rows locked for about a second) drain 10 times per 100,000
-# vouchers instead of 50 with 8, measured 8-15% faster.
-WINDOW = 40
+# Chunks read per query. The next read happens as soon as fewer than SENDERS * 2 chunks
+# are waiting or in flight, so the senders never wait for the job's queries.
+WINDOW = 8
+# pg_advisory_lock's first key for voucher-batch syncs (the second is the batch id).
+SYNC_LOCK = 0x5653
 PUSH_EVERY_SECONDS = 0.5
 MAX_REPORTED_PROBLEMS = 500
 Status = Voucher.SyncStatus
@@ -54,6 +61,9 @@ Status = Voucher.SyncStatus
 
 @dataclass
 class ChunkOutcome:
+    # The row version each voucher was read at (see _claim): a status is written only
+    # onto that version. Empty: written whatever the version (verify_batch).
+    versions: dict[int, str] = field(default_factory=dict)
     synced: list[int] = field(default_factory=list)
     failed: dict[str, list[int]] = field(default_factory=dict)  # error -> voucher ids
     unreachable: str = ""  # set when the agent could not be reached after all attempts
@@ -100,8 +110,8 @@ def _with_retries(call, *args, **kwargs):
             time.sleep(settings.RADIUS_SYNC_BACKOFF_SECONDS * 2**attempt)
 
 
-def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Voucher]):
-    outcome = ChunkOutcome()
+def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Claimed]):
+    outcome = ChunkOutcome(versions={v.pk: v.version for v in chunk})
     live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
     gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
     payloads = {v.code: payload_for(v, profile) for v in live}
@@ -143,45 +153,74 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Vouche
 
 def _record(outcome: ChunkOutcome) -> None:
     now = timezone.now()
-    if outcome.synced and connection.vendor == "postgresql":
-        # One array parameter instead of 250 placeholders built and bound one by one.
+    groups = [(Status.SYNCED, "", outcome.synced),
+              *((Status.FAILED, error, ids) for error, ids in outcome.failed.items())]
+    for status, error, ids in groups:
+        if not ids:
+            continue
+        stamp = {"radius_synced_at": now} if status == Status.SYNCED else {}
+        if not outcome.versions:
+            Voucher.objects.filter(pk__in=ids).update(
+                radius_sync_status=status, radius_sync_error=error, **stamp)
+        elif connection.vendor == "postgresql":
+            # One array parameter per column instead of 250 placeholders; each row
+            # matched on its id and the version its chunk was built from.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Voucher._meta.db_table} AS v SET radius_sync_status = %s,"
+                    " radius_synced_at = CASE WHEN %s THEN %s ELSE v.radius_synced_at END,"
+                    " radius_sync_error = %s"
+                    " FROM unnest(%s::bigint[], %s::xid[]) AS read (id, version)"
+                    " WHERE v.id = read.id AND v.xmin = read.version",
+                    [status, bool(stamp), now, error, ids,
+                     [outcome.versions[pk] for pk in ids]])
+        else:
+            for state in {outcome.versions[pk] for pk in ids}:
+                Voucher.objects.filter(
+                    pk__in=[pk for pk in ids if outcome.versions[pk] == state], state=state,
+                    radius_sync_status=Status.PENDING,
+                ).update(radius_sync_status=status, radius_sync_error=error, **stamp)
+
+
+# What the sync reads of a voucher; `version` is its row version (PostgreSQL's xmin) or,
+# on SQLite, its state.
+Claimed = collections.namedtuple("Claimed", "pk code password state expires_at version")
+
+
+def _claim(batch: VoucherBatch, after_id: int) -> list[Claimed]:
+    """The next WINDOW chunks of pending vouchers after `after_id`, in id order (plain
+    rows, not model instances: 4x cheaper). Nothing is locked: see the module docstring."""
+    limit = CHUNK * WINDOW
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Voucher._meta.db_table} SET radius_sync_status = %s,"
-                " radius_synced_at = %s, radius_sync_error = '' WHERE id = ANY(%s)",
-                [Status.SYNCED, now, outcome.synced])
-    elif outcome.synced:
-        Voucher.objects.filter(pk__in=outcome.synced).update(
-            radius_sync_status=Status.SYNCED, radius_synced_at=now, radius_sync_error=""
-        )
-    for error, ids in outcome.failed.items():
-        Voucher.objects.filter(pk__in=ids).update(
-            radius_sync_status=Status.FAILED, radius_sync_error=error
-        )
-
-
-def _claim(batch: VoucherBatch, after_id: int) -> list:
-    """Lock the next window of pending vouchers. Rows with the fields the sync reads
-    (pk, code, password, state, expires_at), not model instances: 4x cheaper."""
+                "SELECT id, code, password, state, expires_at, xmin"
+                f" FROM {Voucher._meta.db_table} WHERE batch_id = %s"
+                " AND radius_sync_status = %s AND id > %s ORDER BY id LIMIT %s",
+                [batch.pk, Status.PENDING, after_id, limit])
+            return [Claimed(*row) for row in cursor.fetchall()]
     pending = Voucher.objects.filter(
         batch=batch, radius_sync_status=Status.PENDING, pk__gt=after_id
-    )
-    return list(
-        pending.select_for_update(skip_locked=True).order_by("pk")
-        .values_list("pk", "code", "password", "state", "expires_at", named=True)
-        [: CHUNK * WINDOW]
-    )
+    ).order_by("pk").values_list("pk", "code", "password", "state", "expires_at", "state")
+    return [Claimed(*row) for row in pending[:limit]]
 
 
-def _claim_scope():
-    """Where row locks exist (PostgreSQL), hold the claimed window's locks while it is sent,
-    so two workers never send the same vouchers at once. SQLite has no row locks: a
-    transaction would lock the whole file while the agent (on the same file in a
-    one-machine install) must write to it. Sending a chunk twice is harmless there — the
-    agent's writes are idempotent — so SQLite claims without holding a transaction."""
-    if connection.features.has_select_for_update_skip_locked:
-        return transaction.atomic()
-    return contextlib.nullcontext()
+@contextlib.contextmanager
+def _one_sync_per_batch(batch: VoucherBatch):
+    """Hold the batch's sync lock for the whole run, waiting for a sync of the same batch
+    already running (PostgreSQL). SQLite, for one-machine installs with one worker, has
+    no such lock: a chunk sent twice there is harmless (the agent's writes are
+    idempotent)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [SYNC_LOCK, batch.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SYNC_LOCK, batch.pk])
 
 
 def sync_batch(batch: VoucherBatch) -> dict:
@@ -191,6 +230,17 @@ def sync_batch(batch: VoucherBatch) -> dict:
     if server is None:
         _fail_pending(batch, "No RADIUS server: link the batch's router to one.")
         return publish_progress(batch)
+    with _one_sync_per_batch(batch):
+        unreachable = _send_pending(batch, profile, server)
+        if unreachable:
+            # The agent is down: every later chunk would wait out its retries too.
+            _fail_pending(batch, unreachable)
+    return publish_progress(batch)
+
+
+def _send_pending(batch: VoucherBatch, profile: VoucherProfile, server) -> str:
+    """Send every pending voucher of the batch; returns why the agent became unreachable
+    ("" if it did not), the vouchers not yet sent then left pending."""
     # One client (one keep-alive connection) per sender thread: a client is not
     # thread-safe. The threads only talk HTTP; every query stays on this thread.
     idle = queue.SimpleQueue()
@@ -206,24 +256,35 @@ def sync_batch(batch: VoucherBatch) -> dict:
             idle.put(client)
 
     last_id, last_push, push_every, unreachable = 0, 0.0, PUSH_EVERY_SECONDS, ""
+    waiting: collections.deque = collections.deque()  # futures, in claim order
+    exhausted = False
     try:
         with ThreadPoolExecutor(SENDERS, thread_name_prefix="radius-sync") as pool:
-            while not unreachable:
-                with _claim_scope():
+            while True:
+                if not exhausted and not unreachable and len(waiting) < SENDERS * 2:
                     claimed = _claim(batch, last_id)
-                    if not claimed:
-                        break
-                    last_id = claimed[-1].pk
-                    chunks = [claimed[i : i + CHUNK] for i in range(0, len(claimed), CHUNK)]
-                    # map() yields in order as chunks finish: each is recorded while
-                    # the later ones are still being sent.
-                    for outcome in pool.map(send, chunks):
+                    exhausted = len(claimed) < CHUNK * WINDOW
+                    if claimed:
+                        last_id = claimed[-1].pk
+                        waiting.extend(pool.submit(send, claimed[i : i + CHUNK])
+                                       for i in range(0, len(claimed), CHUNK))
+                if not waiting:
+                    break
+                # In claim order as chunks finish: the first, and those after it already
+                # answered, recorded in one transaction while later ones are sent.
+                outcomes = [waiting.popleft().result()]
+                while waiting and waiting[0].done():
+                    outcomes.append(waiting.popleft().result())
+                with transaction.atomic():
+                    for outcome in outcomes:
                         _record(outcome)
-                        unreachable = unreachable or outcome.unreachable
-                if unreachable:
-                    # The agent is down: every later chunk would wait out its retries too.
-                    _fail_pending(batch, unreachable)
-                elif time.monotonic() - last_push >= push_every:
+                gone = next((o.unreachable for o in outcomes if o.unreachable), "")
+                if gone and not unreachable:
+                    unreachable = gone
+                    for future in waiting:  # not started yet: left pending
+                        future.cancel()
+                    waiting = collections.deque(f for f in waiting if not f.cancelled())
+                if time.monotonic() - last_push >= push_every:
                     last_push = time.monotonic()
                     publish_progress(batch)
                     # Counting reads the whole batch (100,000 rows: ~50 ms): at most 5%
@@ -232,7 +293,7 @@ def sync_batch(batch: VoucherBatch) -> dict:
     finally:
         for client in clients:
             client.close()
-    return publish_progress(batch)
+    return unreachable
 
 
 def _fail_pending(batch: VoucherBatch, error: str) -> None:
