@@ -67,12 +67,13 @@ def clean_user(user) -> dict:
     username = _text(user, "username", required=True, limit=64)
     if not USERNAME_RE.match(username):
         raise PayloadError("username may hold letters, digits and . _ @ - only")
-    rate = _text(user, "rate_limit", required=False, limit=100)
-    if rate:
-        try:
-            ratelimit.check_rate_limit(rate)
-        except ratelimit.RateLimitError as exc:
-            raise PayloadError(f"rate_limit: {exc}") from None
+    # The profile's fields are the same for every voucher of a batch: each distinct set
+    # is validated once (types are part of the key, so 1 and True stay apart).
+    try:
+        shared = _clean_shared(tuple((type(user.get(k)), user.get(k)) for k in SHARED_FIELDS))
+    except TypeError:  # a list or an object where a value belongs: not hashable
+        shared = _clean_shared.__wrapped__(
+            tuple((type(user.get(k)), user.get(k)) for k in SHARED_FIELDS))
     expiry = user.get("expiry")
     if expiry is not None:
         try:
@@ -83,12 +84,30 @@ def clean_user(user) -> dict:
     return {
         "username": username,
         "password": _text(user, "password", required=True, limit=128),
+        **shared,
+        "expiry": expiry,
+    }
+
+
+SHARED_FIELDS = ("profile", "time_limit", "data_limit", "rate_limit", "simultaneous_use",
+                 "valid_for", "bind_device")
+
+
+@functools.lru_cache(maxsize=64)
+def _clean_shared(key: tuple) -> dict:
+    user = {name: value for name, (_, value) in zip(SHARED_FIELDS, key, strict=True)}
+    rate = _text(user, "rate_limit", required=False, limit=100)
+    if rate:
+        try:
+            ratelimit.check_rate_limit(rate)
+        except ratelimit.RateLimitError as exc:
+            raise PayloadError(f"rate_limit: {exc}") from None
+    return {
         "profile": _text(user, "profile", required=False, limit=64),
         "time_limit": _int(user, "time_limit", 1),
         "data_limit": _int(user, "data_limit", 1),
         "rate_limit": rate,
         "simultaneous_use": _int(user, "simultaneous_use", 1),
-        "expiry": expiry,
         "valid_for": _int(user, "valid_for", 1),
         "bind_device": _bool(user, "bind_device"),
     }
