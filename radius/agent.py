@@ -15,6 +15,7 @@ import hmac
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import connections, router
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -34,8 +35,12 @@ def _scope(request) -> str | None:
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
     digest = token_digest(token)
-    found = AgentScope.objects.filter(token_digest=digest).values_list(
-        "key", "token_digest").first()
+    # Every agent request starts here: one plain query (the ORM's would cost the agent
+    # about a tenth of its time in a voucher sync).
+    with connections[router.db_for_read(AgentScope)].cursor() as cursor:
+        cursor.execute(f"SELECT key, token_digest FROM {AgentScope._meta.db_table}"
+                       " WHERE token_digest = %s", [digest])
+        found = cursor.fetchone()
     # The lookup is by a digest of the token, so timing tells nothing about the token;
     # the comparison stays constant-time all the same.
     if found is None or not hmac.compare_digest(found[1], digest):

@@ -156,7 +156,9 @@ def clean_nas(clients) -> list[dict]:
     return cleaned
 
 
-def _profile_rows(user: dict) -> tuple:
+def profile_rows(user: dict) -> tuple:
+    """The rows of a cleaned voucher that do not name it (all but the password): three
+    tuples (check, reply, groups) of row tuples, shared by every voucher of the profile."""
     return _shared_rows(
         user.get("simultaneous_use"), user.get("time_limit"), user.get("expiry"),
         user.get("valid_for"), user.get("rate_limit"), user.get("data_limit"),
@@ -167,7 +169,7 @@ def _profile_rows(user: dict) -> tuple:
 def row_tuples(user: dict) -> tuple[list, list, list]:
     """rows_for's rows as (username, ...) tuples for the tables, unsorted and shared: what
     the agent writes, without building a list per row (a sync writes ten per voucher)."""
-    check, reply, groups = _profile_rows(user)
+    check, reply, groups = profile_rows(user)
     name = user["username"]
     return ([(name, "Cleartext-Password", ":=", user["password"]),
              *[(name, *row) for row in check]],
@@ -176,7 +178,7 @@ def row_tuples(user: dict) -> tuple[list, list, list]:
 
 def rows_for(user: dict) -> dict:
     """The radcheck, radreply and radusergroup rows for one cleaned voucher."""
-    check, reply, groups = _profile_rows(user)
+    check, reply, groups = profile_rows(user)
     # Fresh lists: callers may change them, the cached ones must not change.
     return {
         "check": sorted([["Cleartext-Password", ":=", user["password"]], *map(list, check)]),
@@ -263,7 +265,7 @@ def user_digest(user: dict) -> str | None:
     """digest(rows_for(user)), without building the rows: the profile's lines are made
     once per profile, only the password's line per voucher."""
     return _hash([_line("check", "Cleartext-Password", ":=", user["password"]),
-                  *_profile_lines(_profile_rows(user))])
+                  *_profile_lines(profile_rows(user))])
 
 
 def compare(expected: dict | None, actual: dict | None) -> dict:

@@ -194,15 +194,15 @@ SQLITE = [
 
 # Ours, beside FreeRADIUS's tables (FreeRADIUS never reads them): which agent scope wrote
 # each username. A username belongs to the first scope that writes it, for good (its
-# accounting history stays that scope's after the user is removed).
+# accounting history stays that scope's after the user is removed). Looked up by username
+# only (the primary key), the scope compared on the row: no index by scope, which every
+# voucher written would update (radius/0007 drops the one earlier versions made).
 AGENT_POSTGRESQL = [
     "CREATE TABLE IF NOT EXISTS radowner (username text PRIMARY KEY, scope text NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
 ]
 AGENT_SQLITE = [
     "CREATE TABLE IF NOT EXISTS radowner (username varchar(64) PRIMARY KEY,"
     " scope varchar(40) NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS radowner_scope ON radowner (scope, username)",
 ]
 
 # Also ours: the device a voucher is bound to (written by FreeRADIUS's hotspot_device_bind

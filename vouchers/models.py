@@ -146,7 +146,11 @@ class Voucher(models.Model):
             # synced voucher leaves it, so marking 100,000 synced writes no entry here.
             models.Index(fields=["radius_sync_status"], name="voucher_unsynced_idx",
                          condition=models.Q(radius_sync_status__in=["pending", "failed"])),
-            models.Index(fields=["state", "expires_at"], name="voucher_state_expiry_idx"),
+            # Expiry finds live vouchers whose expiry has passed: a voucher with no expiry
+            # yet (valid from first use, not used) has no entry, so generating or syncing
+            # it writes none.
+            models.Index(fields=["state", "expires_at"], name="voucher_state_expiry_idx",
+                         condition=models.Q(expires_at__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="voucher_code_unique"),

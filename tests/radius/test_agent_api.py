@@ -54,6 +54,21 @@ def test_it_is_idempotent_when_a_batch_is_resent(agent):
     assert ("B", "Cleartext-Password", ":=", "new") in radius_rows("radcheck", ["B"])
 
 
+def test_it_stores_backslashes_quotes_and_unicode_exactly_as_sent(agent):
+    # The rows go to PostgreSQL as COPY text, where a backslash starts an escape.
+    password, profile = "a\\b\\\\.'\"$[;]ü€", "Gäste \\N \\. 1h"
+    answer = post(agent, {"vouchers": [voucher("A", password=password, profile=profile),
+                                       voucher("B", password="\\.", profile=profile)],
+                          "read_back": True}).json()
+
+    assert answer["success"] is True
+    assert ("A", "Cleartext-Password", ":=", password) in radius_rows("radcheck", ["A"])
+    assert ("B", "Cleartext-Password", ":=", "\\.") in radius_rows("radcheck", ["B"])
+    assert answer["users"]["A"]["groups"] == [[profile, 1]]
+    assert len(radius_rows("radcheck", ["A", "B"])) == 10
+    assert len(radius_rows("radreply", ["A", "B"])) == 8
+
+
 @pytest.mark.parametrize("token", ["wrong", "", AGENT_TOKEN + "x"])
 def test_it_refuses_a_wrong_token_and_writes_nothing(agent, token):
     response = post(agent, {"vouchers": [voucher()]}, token=token)
