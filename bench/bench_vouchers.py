@@ -4,11 +4,12 @@ The full path: generate_batch (codes from `secrets`, bulk insert in one transact
 the sync job run by a real RQ worker, the agent API over HTTP in another process
 (Django's threaded WSGI server, keep-alive), FreeRADIUS's tables in PostgreSQL, each
 chunk read back and compared. The baseline COPYs the same rows (vouchers, radcheck,
-radreply, radusergroup) into scratch tables. Runs in a scratch database it creates
-and drops.
+radreply, radusergroup) into scratch tables, right after the full path. Each run (three
+by default; the median is the figure) has a scratch database of its own, created and
+dropped.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
-        .venv/bin/python bench/bench_vouchers.py [--count 100000]
+        .venv/bin/python bench/bench_vouchers.py [--count 100000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -133,6 +135,15 @@ def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
+def checkpoint() -> None:
+    """Start the measurement on a fresh checkpoint, so that neither side pays for one
+    that the other's writes (or the previous run's) made due in the middle of it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+
+
 def full_path(count: int, agent_url: str, agent_pid: int) -> dict:
     from django.db import connection
     from django_rq import get_connection, get_queue
@@ -150,14 +161,17 @@ def full_path(count: int, agent_url: str, agent_pid: int) -> dict:
                                          nas_secret="bench", agent_url=agent_url,
                                          agent_token=TOKEN)
     profile = VoucherProfile.objects.get(organization=org, name="1 week 5 GB")
+    queue = get_queue(queues.RADIUS_SYNC)
+    # The server's NAS rows go to its agent first (a job of their own): not timed.
+    SimpleWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
     database = connection.settings_dict["NAME"]
+    checkpoint()
     db_before, job_before = database_cpu(database), time.process_time()
     agent_before = cpu_seconds(agent_pid)
     started = time.perf_counter()
     batch = generate_batch(org, profile, count, radius_server=server)
     generated = time.perf_counter()
-    queue = get_queue(queues.RADIUS_SYNC)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
     finished = time.perf_counter()
     cpu = {"job": time.process_time() - job_before,
            "agent": cpu_seconds(agent_pid) - agent_before,
@@ -201,6 +215,7 @@ def copy_baseline(batch) -> dict:
         for table, _, _ in tables:
             cursor.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING ALL)")
     database = connection.settings_dict["NAME"]
+    checkpoint()
     db_before, own_before = database_cpu(database), time.process_time()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -216,62 +231,90 @@ def copy_baseline(batch) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=100_000)
+    # Each run in a fresh scratch database, the COPY right after the full path: the
+    # median ratio of several runs, because a 2-core machine moves either by 10-20%
+    # from one run to the next.
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith("postgres"):
         sys.exit("set DATABASE_URL=postgres://... (and REDIS_URL)")
+    os.environ.update(DJANGO_SETTINGS_MODULE="hotspot.settings", LOG_LEVEL="WARNING")
+    import django
+
+    django.setup()
+    runs = [one_run(base_url, args.count) for _ in range(max(1, args.runs))]
+    report(args.count, runs)
+
+
+def one_run(base_url: str, count: int) -> dict:
+    """Full path then COPY, in a scratch database made for this run and dropped after."""
+    from django.core.management import call_command
+    from django.db import connection
+
     url, name = scratch_database(base_url)
-    os.environ.update(DATABASE_URL=url,
-                      DJANGO_SETTINGS_MODULE="hotspot.settings", LOG_LEVEL="WARNING")
+    os.environ["DATABASE_URL"] = url  # the agent's process
+    connection.close()
+    connection.settings_dict["NAME"] = name
     agent = None
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connection
-
         call_command("migrate", verbosity=0)
         port = free_port()
         agent = start_agent(port)
-        path = full_path(args.count, f"http://127.0.0.1:{port}/radius/agent/", agent.pid)
+        path = full_path(count, f"http://127.0.0.1:{port}/radius/agent/", agent.pid)
         baseline = copy_baseline(path["batch"])
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             pg_version = cursor.fetchone()[0]
-        connection.close()
-        report(args.count, path, baseline, pg_version)
+        return {"path": path, "baseline": baseline, "pg_version": pg_version}
     finally:
+        connection.close()
         if agent is not None:
             agent.terminate()
             agent.wait(10)
         drop_database(base_url, name)
 
 
-def report(count: int, path: dict, baseline: dict, pg_version: str) -> None:
-    per_voucher = baseline["rows"] / count
-    copy_vps = count / baseline["seconds"]
-    full_vps = count / path["total"]
+def report(count: int, runs: list[dict]) -> None:
+    def median(values):
+        return statistics.median(values)
+
+    def ratio(run):
+        return run["path"]["total"] / run["baseline"]["seconds"]
+
+    rows_per_voucher = runs[0]["baseline"]["rows"] / count
     lines = [
         ("machine", f"{os.cpu_count()} CPUs (nproc), {cpu_model()}"),
-        ("PostgreSQL", pg_version),
-        ("vouchers", f"{count:,}"),
-        ("generate (codes + bulk insert)", f"{path['generate']:.2f} s, "
-                                           f"{count / path['generate']:,.0f} vouchers/s"),
-        ("sync job (agent over HTTP, read back)", f"{path['sync']:.2f} s, "
-                                                  f"{count / path['sync']:,.0f} vouchers/s"),
-        ("full path", f"{path['total']:.2f} s, {full_vps:,.0f} vouchers/s"),
-        ("plain COPY of the same rows", f"{baseline['rows']:,} rows in {baseline['seconds']:.2f} s"
-                                        f", {baseline['rows'] / baseline['seconds']:,.0f} rows/s"
-                                        f" = {copy_vps:,.0f} vouchers/s "
-                                        f"({per_voucher:.1f} rows each)"),
-        ("full path vs COPY", f"{copy_vps / full_vps:.1f}x slower (goal: within 2.5x)"),
+        ("PostgreSQL", runs[0]["pg_version"]),
+        ("vouchers", f"{count:,} per run, {len(runs)} runs, each in a fresh database"),
+    ]
+    for number, run in enumerate(runs, 1):
+        path, baseline = run["path"], run["baseline"]
+        lines.append((f"run {number}", (
+            f"generate {path['generate']:.2f} s + sync {path['sync']:.2f} s = full path "
+            f"{path['total']:.2f} s; COPY {baseline['seconds']:.2f} s; {ratio(run):.2f}x; "
+            f"CPU s: job {path['cpu']['job']:.2f}, agent {path['cpu']['agent']:.2f}, "
+            f"PostgreSQL {path['cpu']['database']:.2f} (COPY {baseline['cpu']:.2f})")))
+    total = median([r["path"]["total"] for r in runs])
+    copy_seconds = median([r["baseline"]["seconds"] for r in runs])
+    lines += [
+        ("generate (codes + bulk insert)", f"{median([r['path']['generate'] for r in runs]):.2f}"
+                                           " s (median)"),
+        ("sync job (agent over HTTP, read back)",
+         f"{median([r['path']['sync'] for r in runs]):.2f} s (median)"),
+        ("full path", f"{total:.2f} s (median), {count / total:,.0f} vouchers/s"),
+        ("plain COPY of the same rows", f"{runs[0]['baseline']['rows']:,} rows in "
+                                        f"{copy_seconds:.2f} s (median) = "
+                                        f"{count / copy_seconds:,.0f} vouchers/s "
+                                        f"({rows_per_voucher:.1f} rows each)"),
+        ("full path vs COPY", f"{median([ratio(r) for r in runs]):.2f}x slower (median; runs: "
+                              + ", ".join(f"{ratio(r):.2f}x" for r in runs)
+                              + "; goal: within 2.5x)"),
         # Wall time on a shared machine moves with its load; CPU seconds much less so.
-        ("CPU seconds, full path", f"{sum(path['cpu'].values()):.2f} s (job "
-                                   f"{path['cpu']['job']:.2f}, agent {path['cpu']['agent']:.2f},"
-                                   f" PostgreSQL {path['cpu']['database']:.2f})"),
-        ("CPU seconds, COPY", f"{baseline['cpu']:.2f} s (client and PostgreSQL): "
-                              f"{sum(path['cpu'].values()) / baseline['cpu']:.1f}x"),
+        ("CPU seconds, full path", f"{median([sum(r['path']['cpu'].values()) for r in runs]):.2f}"
+                                   " s (median)"),
+        ("CPU seconds, COPY", f"{median([r['baseline']['cpu'] for r in runs]):.2f} s (median,"
+                              " client and PostgreSQL)"),
         ("load average at the end", " ".join(Path("/proc/loadavg").read_text().split()[:3])),
     ]
     width = max(len(k) for k, _ in lines)

@@ -78,6 +78,20 @@ def test_it_refuses_codes_short_enough_to_guess(acme, profile, server):
                        alphabet="digits")
 
 
+def test_a_code_the_copy_finds_taken_is_skipped_and_drawn_again(acme, profile, server,
+                                                                 monkeypatch):
+    from vouchers.services import generate
+
+    # A code taken between the check for taken codes and the COPY (by a concurrent batch;
+    # here the draw itself holds it twice) fails the COPY: undone, then inserted skipping it.
+    monkeypatch.setattr(generate, "_codes", lambda *a: ["TWICE234", "TWICE234", "ONCE2345"])
+    batch = generate_batch(acme, profile, 3, radius_server=server)
+
+    codes = sorted(batch.vouchers.values_list("code", flat=True))
+    assert len(codes) == 3 and "TWICE234" in codes and "ONCE2345" in codes
+    assert Voucher.objects.filter(code="TWICE234").count() == 1
+
+
 def test_it_retries_codes_already_taken(acme, profile, server, monkeypatch):
     first = generate_batch(acme, profile, 1, radius_server=server).vouchers.get().code
     from vouchers.services import generate

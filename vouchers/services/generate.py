@@ -146,9 +146,24 @@ def _store(batch: VoucherBatch, codes: list[str], separate_password: bool, expir
             batch_size=2000, ignore_conflicts=True,
         )
         return batch.vouchers.count() - before
-    # One statement with two array parameters instead of bulk_create's model instances
-    # and a placeholder per field: 10,000 vouchers in about 0.3 s instead of 1.3-1.6 s.
+    table = Voucher._meta.db_table
     with connection.cursor() as cursor:
+        # Codes already taken are left out first (an index lookup each: ~0.1 s per
+        # 100,000), so that the rest go in by COPY, a third cheaper than an INSERT that
+        # checks every row for a conflict. A code taken in between by a concurrent batch
+        # fails the COPY: it is undone to its savepoint and the INSERT below skips it.
+        cursor.execute(f"SELECT code FROM {table} WHERE code = ANY(%s)", [codes])
+        taken = {row[0] for row in cursor.fetchall()}
+        fresh = [(code, password) for code, password in zip(codes, passwords, strict=True)
+                 if code not in taken]
+        try:
+            with transaction.atomic():
+                _copy(cursor, batch, fresh, expires_at)
+            return len(fresh)
+        except IntegrityError:
+            pass
+        # One statement with two array parameters instead of bulk_create's model
+        # instances and a placeholder per field.
         cursor.execute(
             f"INSERT INTO {Voucher._meta.db_table} (organization_id, batch_id, code, password,"
             " state, expires_at, radius_sync_status, radius_sync_error, created_at)"
@@ -159,3 +174,15 @@ def _store(batch: VoucherBatch, codes: list[str], separate_password: bool, expir
              Voucher.SyncStatus.PENDING, timezone.now(), codes, passwords],
         )
         return cursor.rowcount
+
+
+def _copy(cursor, batch: VoucherBatch, rows: list[tuple[str, str]], expires_at) -> None:
+    now = timezone.now()
+    # The COPY goes to psycopg directly: its errors are made Django's (IntegrityError).
+    with connection.wrap_database_errors, cursor.cursor.copy(
+            f"COPY {Voucher._meta.db_table} (organization_id, batch_id, code, password, state,"
+            " expires_at, radius_sync_status, radius_sync_error, created_at) FROM STDIN") as copy:
+        for code, password in rows:
+            copy.write_row((batch.organization_id, batch.pk, code, password,
+                            Voucher.State.UNUSED, expires_at, Voucher.SyncStatus.PENDING, "",
+                            now))
