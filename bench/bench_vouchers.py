@@ -276,8 +276,7 @@ def one_run(base_url: str, count: int) -> dict:
 
 
 def report(count: int, runs: list[dict]) -> None:
-    def median(values):
-        return statistics.median(values)
+    median = statistics.median
 
     def ratio(run):
         return run["path"]["total"] / run["baseline"]["seconds"]

@@ -59,6 +59,13 @@ def _insert(cursor, table: str, columns: tuple[str, ...], rows: list) -> None:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def _insert_text(cursor, table: str, columns: tuple[str, ...], text: str) -> None:
+    """PostgreSQL: COPY rows already written in COPY's text format (see _copy_users)."""
+    if text:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(text)
+
+
 def _by_username(cursor) -> None:
     """Make this transaction's lookups by username use the username indexes.
 
@@ -184,14 +191,12 @@ def write_users(scope: str, users: list[dict]) -> int:
         if cursor.db.vendor == "postgresql":
             for table, columns, text in zip(USER_TABLES, USER_COLUMNS, _copy_users(users),
                                             strict=True):
-                if text:
-                    with cursor.cursor.copy(
-                            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                        copy.write(text)
-            return len(users)
-        rows = [attributes.row_tuples(user) for user in users]
-        for index, (table, columns) in enumerate(zip(USER_TABLES, USER_COLUMNS, strict=True)):
-            _insert(cursor, table, columns, [row for each in rows for row in each[index]])
+                _insert_text(cursor, table, columns, text)
+        else:
+            rows = [attributes.row_tuples(user) for user in users]
+            for index, (table, columns) in enumerate(zip(USER_TABLES, USER_COLUMNS,
+                                                         strict=True)):
+                _insert(cursor, table, columns, [row for each in rows for row in each[index]])
     return len(users)
 
 
@@ -209,8 +214,8 @@ def write_subscribers(scope: str, items: list[dict]) -> int:
         _by_username(cursor)
         _claim(cursor, scope, names, SUBSCRIBER)
         _delete_users(cursor, names)
-        _insert(cursor, "radcheck", ("username", "attribute", "op", "value"), check)
-        _insert(cursor, "radreply", ("username", "attribute", "op", "value"), reply)
+        _insert(cursor, "radcheck", USER_COLUMNS[0], check)
+        _insert(cursor, "radreply", USER_COLUMNS[1], reply)
     return len(items)
 
 

@@ -54,8 +54,7 @@ SENDERS = 4
 WINDOW = 8
 # pg_advisory_lock's first key for voucher-batch syncs (the second is the batch id).
 SYNC_LOCK = 0x5653
-# Progress is counted from the database (true at that moment) and pushed at most once a
-# second: each count reads the whole batch (100,000 rows: ~20-50 ms of PostgreSQL).
+# Progress is counted from the database, so it is true when shown (see _send_pending).
 PUSH_EVERY_SECONDS = 1.0
 # Answered chunks' statuses are written together at most this often: each write is a
 # commit, which waits for PostgreSQL to flush its log (~3 ms); per chunk that was a
@@ -78,28 +77,20 @@ class ChunkOutcome:
         self.failed.setdefault(error[:2000], []).extend(ids)
 
 
-def payload_for(voucher: Voucher, profile: VoucherProfile, fields: dict | None = None) -> dict:
-    """The agent API's view of one voucher (seed 003's payload, completed). `fields`:
-    profile_fields(profile), when the caller made it once for many vouchers."""
-    return {
-        "username": voucher.code,
-        "password": voucher.password,
-        **(profile_fields(profile) if fields is None else fields),
-        "expiry": voucher.expires_at.isoformat() if voucher.expires_at else None,
-    }
-
-
-def profile_fields(profile: VoucherProfile) -> dict:
-    """The payload's fields that come from the voucher's profile."""
+def payload_for(voucher: Voucher, profile: VoucherProfile) -> dict:
+    """The agent API's view of one voucher (seed 003's payload, completed)."""
     after_first_use = profile.validity == VoucherProfile.Validity.AFTER_FIRST_USE
     up, down = profile.rate_limit_up.strip(), profile.rate_limit_down.strip()
     return {
+        "username": voucher.code,
+        "password": voucher.password,
         "profile": profile.name,
         "time_limit": profile.time_limit or None,
         "data_limit": profile.data_limit or None,
         # RouterOS reads rx/tx from the router's side: rx is what the client uploads.
         "rate_limit": f"{up or 0}/{down or 0}" if up or down else "",
         "simultaneous_use": profile.shared_users or None,
+        "expiry": voucher.expires_at.isoformat() if voucher.expires_at else None,
         "valid_for": profile.validity_seconds if after_first_use else None,
         "bind_device": profile.bind_device,
     }
@@ -128,8 +119,7 @@ def _sync_chunk(client: AgentClient, profile: VoucherProfile, chunk: list[Claime
     outcome = ChunkOutcome(versions={v.pk: v.version for v in chunk})
     live = [v for v in chunk if v.state in Voucher.LIVE_STATES]
     gone = [v for v in chunk if v.state not in Voucher.LIVE_STATES]
-    fields = profile_fields(profile)
-    payloads = {v.code: payload_for(v, profile, fields) for v in live}
+    payloads = {v.code: payload_for(v, profile) for v in live}
     users = {code: attributes.clean_user(p) for code, p in payloads.items()}
     stored, verified = {}, set()
     try:
