@@ -116,9 +116,9 @@ def _insert(organization, profile, count: int, options: dict) -> VoucherBatch:
         batch_id=f"B{timezone.now():%y%m%d}-{secrets.token_hex(4).upper()}", **options,
     )
     letters, length, prefix = options["alphabet"], options["code_length"], options["prefix"]
-    # Codes must be unique across the system: the insert skips those already taken
-    # (ON CONFLICT DO NOTHING, which also waits out a concurrent batch holding the same
-    # code), and only the skipped ones are drawn again.
+    # Codes must be unique across the system: storing skips those already taken (see
+    # _store; a concurrent batch holding the same code is waited out), and only the
+    # skipped ones are drawn again.
     codes = _codes(count, length, letters, prefix)
     stored = 0
     space = len(letters) ** length
@@ -159,26 +159,18 @@ def _store(batch: VoucherBatch, codes: list[str], separate_password: bool, expir
         # code taken in between by a concurrent batch fails that COPY too: the INSERT
         # below skips it.
         rows = list(zip(codes, passwords, strict=True))
-        if _probably_free(cursor, len(codes), space):
-            try:
-                with transaction.atomic():
-                    _copy(cursor, batch, rows, expires_at)
-                return len(rows)
-            except IntegrityError:
-                pass
+        if _probably_free(cursor, len(codes), space) and _copied(cursor, batch, rows,
+                                                                 expires_at):
+            return len(rows)
         cursor.execute(f"SELECT code FROM {table} WHERE code = ANY(%s)", [codes])
         taken = {row[0] for row in cursor.fetchall()}
         fresh = [row for row in rows if row[0] not in taken]
-        try:
-            with transaction.atomic():
-                _copy(cursor, batch, fresh, expires_at)
+        if _copied(cursor, batch, fresh, expires_at):
             return len(fresh)
-        except IntegrityError:
-            pass
         # One statement with two array parameters instead of bulk_create's model
         # instances and a placeholder per field.
         cursor.execute(
-            f"INSERT INTO {Voucher._meta.db_table} (organization_id, batch_id, code, password,"
+            f"INSERT INTO {table} (organization_id, batch_id, code, password,"
             " state, expires_at, radius_sync_status, radius_sync_error, created_at)"
             " SELECT %s, %s, code, password, %s, %s, %s, '', %s"
             " FROM unnest(%s::text[], %s::text[]) AS new (code, password)"
@@ -201,6 +193,17 @@ def _probably_free(cursor, count: int, space: int) -> bool:
                    [Voucher._meta.db_table])
     taken_at_most = cursor.fetchone()[0] * VOUCHERS_PER_PAGE
     return count * taken_at_most * 20 < space
+
+
+def _copied(cursor, batch: VoucherBatch, rows: list[tuple[str, str]], expires_at) -> bool:
+    """COPY these (code, password) rows into the batch; False, nothing stored, when a
+    code is taken (the COPY is undone to its savepoint)."""
+    try:
+        with transaction.atomic():
+            _copy(cursor, batch, rows, expires_at)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _copy(cursor, batch: VoucherBatch, rows: list[tuple[str, str]], expires_at) -> None:
