@@ -129,7 +129,7 @@ def test_a_broken_link_at_any_command_leaves_ppp_as_before(acme, routersim, radi
             bench.sim.restore_state(saved)
             Switch.objects.exclude(pk__in=in_force).delete()  # the operation not done yet
             bench.proxy.arm(mode, k)
-            settings.ROUTER_COMMAND_TIMEOUT = FAULT_TIMEOUT
+            settings.ROUTER_COMMAND_TIMEOUT = bench.proxy.command_timeout(FAULT_TIMEOUT, 10)
             row = bench.run(direction)
             settings.ROUTER_COMMAND_TIMEOUT = 10
             now = router_state(bench.sim)

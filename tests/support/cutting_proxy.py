@@ -18,6 +18,11 @@ operation, across all of its connections. Armed with a fault at command k:
 
 A fault fires once; afterwards (a rollback's new connection) everything passes.
 Commands and answers are counted by sentence, so a pipelined batch is broken inside.
+
+`proxy.command_timeout(short, healthy)` is a value for ROUTER_COMMAND_TIMEOUT that is
+`short` for a client made before the fault fires (a swallowed or withheld reply costs
+only that much) and `healthy` for one made after it (the rollback's connection meets a
+healthy link, so a busy machine's slow read is not mistaken for a second fault).
 """
 
 from __future__ import annotations
@@ -99,6 +104,9 @@ class CuttingProxy:
         with self.lock:
             self.commands, self.words, self.mode, self.at, self.fired = 0, [], mode, at, False
             self.answers = 0
+
+    def command_timeout(self, short: float, healthy: float) -> FaultTimeout:
+        return FaultTimeout(self, short, healthy)
 
     def close(self) -> None:
         self.closed = True
@@ -205,6 +213,18 @@ class CuttingProxy:
                 self.fired = True
                 return CUT_REPLY
         return None
+
+
+class FaultTimeout:
+    """A command timeout read (float()) when a client is made: short until the proxy's
+    fault has fired, healthy afterwards."""
+
+    def __init__(self, proxy: CuttingProxy, short: float, healthy: float) -> None:
+        self.proxy, self.short, self.healthy = proxy, short, healthy
+
+    def __float__(self) -> float:
+        with self.proxy.lock:
+            return self.healthy if self.proxy.fired else self.short
 
 
 def _close(s: socket.socket) -> None:
