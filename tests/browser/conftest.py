@@ -145,18 +145,18 @@ def live_app(transactional_db, tmp_path):
 def browser(live_app, monkeypatch):
     """Chromium for one test. Playwright's sync API keeps an event loop running in this
     thread, so Django's async-safety check must be off while the test talks to the ORM."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
+        # The test's ORM calls ran beside Playwright's loop, in a context of their own (the
+        # one inside this block), with a connection of their own: close it here, before
+        # the block ends, or it stays open and the test database cannot be dropped.
+        connections.close_all()
         browser.close()
-    # The test's ORM calls ran beside Playwright's loop, in a context of their own, with a
-    # connection of their own: close it, or the test database cannot be dropped at the end.
-    from django.db import connections
-
-    connections.close_all()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def test_the_rq_dashboard_and_its_failed_jobs(page, acme, request):
     import time
 
     from django_rq import get_queue
-    from django_rq.settings import QUEUES_LIST
+    from django_rq.settings import get_queues_list
     from rq.registry import FailedJobRegistry
 
     from accounts.services import create_operator
@@ -29,7 +29,7 @@ def test_the_rq_dashboard_and_its_failed_jobs(page, acme, request):
     while job.id not in registry.get_job_ids():
         assert time.monotonic() < deadline, "the worker did not fail the job"
         time.sleep(0.2)  # the worker is another process
-    index = next(i for i, q in enumerate(QUEUES_LIST) if q["name"] == queues.DEFAULT)
+    index = next(i for i, q in enumerate(get_queues_list()) if q["name"] == queues.DEFAULT)
 
     missing = []
     page.on("response", lambda r: r.status == 404 and missing.append(r.url))
