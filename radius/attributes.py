@@ -49,8 +49,9 @@ def _bool(user: dict, key: str) -> bool:
     return value
 
 
-def _text(user: dict, key: str, *, required: bool, limit: int) -> str:
-    value = user.get(key)
+def clean_text(item: dict, key: str, *, limit: int, required: bool = False) -> str:
+    """item[key] as text of at most `limit` printable characters ("" when absent)."""
+    value = item.get(key)
     if value is None or value == "":
         if required:
             raise PayloadError(f"{key} is required")
@@ -64,7 +65,7 @@ def clean_user(user) -> dict:
     """Validate one voucher of an agent request; returns the normalised voucher."""
     if not isinstance(user, dict):
         raise PayloadError("each voucher must be an object")
-    username = _text(user, "username", required=True, limit=64)
+    username = clean_text(user, "username", required=True, limit=64)
     if not USERNAME_RE.match(username):
         raise PayloadError("username may hold letters, digits and . _ @ - only")
     # The profile's fields are the same for every voucher of a batch: each distinct set
@@ -74,19 +75,39 @@ def clean_user(user) -> dict:
     except TypeError:  # a list or an object where a value belongs: not hashable
         shared = _clean_shared.__wrapped__(
             tuple((type(user.get(k)), user.get(k)) for k in SHARED_FIELDS))
-    expiry = user.get("expiry")
-    if expiry is not None:
-        try:
-            parsed = dt.datetime.fromisoformat(str(expiry))
-        except ValueError:
-            raise PayloadError("expiry must be an ISO 8601 date and time") from None
-        expiry = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).isoformat()
     return {
         "username": username,
-        "password": _text(user, "password", required=True, limit=128),
+        "password": clean_text(user, "password", required=True, limit=128),
         **shared,
-        "expiry": expiry,
+        "expiry": clean_expiry(user.get("expiry")),
     }
+
+
+def clean_expiry(value) -> str | None:
+    """An expiry as ISO 8601 with its offset (UTC when it has none); None stays None."""
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise PayloadError("expiry must be an ISO 8601 date and time") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def clean_items(items: list, clean_one, label: str) -> list[dict]:
+    """Each of a request's items cleaned by `clean_one`; any error (or a username twice)
+    refuses them all, the first 20 errors named by their index."""
+    cleaned, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            cleaned.append(clean_one(item))
+        except PayloadError as exc:
+            errors.append(f"{label}[{index}]: {exc}")
+    if len({c["username"] for c in cleaned}) != len(cleaned):
+        errors.append("duplicate usernames in the request")
+    if errors:
+        raise PayloadError("; ".join(errors[:20]))
+    return cleaned
 
 
 SHARED_FIELDS = ("profile", "time_limit", "data_limit", "rate_limit", "simultaneous_use",
@@ -96,14 +117,14 @@ SHARED_FIELDS = ("profile", "time_limit", "data_limit", "rate_limit", "simultane
 @functools.lru_cache(maxsize=64)
 def _clean_shared(key: tuple) -> dict:
     user = {name: value for name, (_, value) in zip(SHARED_FIELDS, key, strict=True)}
-    rate = _text(user, "rate_limit", required=False, limit=100)
+    rate = clean_text(user, "rate_limit", required=False, limit=100)
     if rate:
         try:
             ratelimit.check_rate_limit(rate)
         except ratelimit.RateLimitError as exc:
             raise PayloadError(f"rate_limit: {exc}") from None
     return {
-        "profile": _text(user, "profile", required=False, limit=64),
+        "profile": clean_text(user, "profile", required=False, limit=64),
         "time_limit": _int(user, "time_limit", 1),
         "data_limit": _int(user, "data_limit", 1),
         "rate_limit": rate,
@@ -122,17 +143,7 @@ def clean_batch(body) -> list[dict]:
         raise PayloadError("no vouchers")
     if len(users) > MAX_USERS_PER_REQUEST:
         raise PayloadError(f"at most {MAX_USERS_PER_REQUEST} vouchers per request")
-    cleaned, errors = [], []
-    for index, user in enumerate(users):
-        try:
-            cleaned.append(clean_user(user))
-        except PayloadError as exc:
-            errors.append(f"vouchers[{index}]: {exc}")
-    if len({u["username"] for u in cleaned}) != len(cleaned):
-        errors.append("duplicate usernames in the request")
-    if errors:
-        raise PayloadError("; ".join(errors[:20]))
-    return cleaned
+    return clean_items(users, clean_user, "vouchers")
 
 
 # FreeRADIUS's nas columns (its SQLite schema's sizes; the secret: what the form accepts).
@@ -148,7 +159,7 @@ def clean_nas(clients) -> list[dict]:
         if not isinstance(client, dict):
             raise PayloadError(f"nas[{index}] must be an object")
         try:
-            row = {key: _text(client, key, required=key != "type", limit=limit)
+            row = {key: clean_text(client, key, required=key != "type", limit=limit)
                    for key, limit in NAS_LIMITS.items()}
         except PayloadError as exc:
             raise PayloadError(f"nas[{index}]: {exc}") from None

@@ -12,43 +12,40 @@ import datetime as dt
 import ipaddress
 import re
 
-from radius.attributes import CONTROL_RE, GIGAWORD, MAX_USERS_PER_REQUEST, PayloadError, expiration
+from radius.attributes import (
+    GIGAWORD,
+    MAX_USERS_PER_REQUEST,
+    PayloadError,
+    clean_expiry,
+    clean_items,
+    clean_text,
+    expiration,
+)
 
 MAC_RE = re.compile(r"^[0-9A-F]{2}(:[0-9A-F]{2}){5}$")
 RATE_RE = re.compile(r"^[0-9A-Za-z/ ]{1,100}$")
 POOL_RE = re.compile(r"^[^\x00-\x1f\x7f\"\\]{1,64}$")
 
 
-def _text(item: dict, key: str, limit: int, required: bool = False) -> str:
-    value = item.get(key)
-    if value is None or value == "":
-        if required:
-            raise PayloadError(f"{key} is required")
-        return ""
-    if not isinstance(value, str) or len(value) > limit or CONTROL_RE.search(value):
-        raise PayloadError(f"{key} must be text of at most {limit} printable characters")
-    return value
-
-
 def clean_subscriber(item) -> dict:
     if not isinstance(item, dict):
         raise PayloadError("each subscriber must be an object")
-    username = _text(item, "username", 64, required=True)
+    username = clean_text(item, "username", limit=64, required=True)
     if username != username.strip():
         raise PayloadError("username must not begin or end with a space")
-    rate = _text(item, "rate_limit", 100)
+    rate = clean_text(item, "rate_limit", limit=100)
     if rate and not RATE_RE.match(rate):
         raise PayloadError("rate_limit must look like 2M/10M")
-    ip = _text(item, "framed_ip", 15)
+    ip = clean_text(item, "framed_ip", limit=15)
     if ip:
         try:
             ipaddress.IPv4Address(ip)
         except ValueError:
             raise PayloadError("framed_ip must be an IPv4 address") from None
-    pool = _text(item, "framed_pool", 64)
+    pool = clean_text(item, "framed_pool", limit=64)
     if pool and not POOL_RE.match(pool):
         raise PayloadError("framed_pool must be a pool name")
-    mac = _text(item, "caller_id", 17).upper()
+    mac = clean_text(item, "caller_id", limit=17).upper()
     if mac and not MAC_RE.match(mac):
         raise PayloadError("caller_id must be a MAC address like AA:BB:CC:DD:EE:FF")
     data = item.get("data_limit")
@@ -61,17 +58,11 @@ def clean_subscriber(item) -> dict:
     reject = item.get("reject", False)
     if not isinstance(reject, bool):
         raise PayloadError("reject must be true or false")
-    expiry = item.get("expiry")
-    if expiry is not None:
-        try:
-            parsed = dt.datetime.fromisoformat(str(expiry))
-        except ValueError:
-            raise PayloadError("expiry must be an ISO 8601 date and time") from None
-        expiry = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).isoformat()
-    return {"username": username, "password": _text(item, "password", 128, required=True),
+    password = clean_text(item, "password", limit=128, required=True)
+    return {"username": username, "password": password,
             "rate_limit": rate, "framed_ip": ip, "framed_pool": pool, "caller_id": mac,
             "data_limit": data, "data_since": since if data else None, "reject": reject,
-            "expiry": expiry}
+            "expiry": clean_expiry(item.get("expiry"))}
 
 
 def clean_batch(body) -> list[dict]:
@@ -81,17 +72,7 @@ def clean_batch(body) -> list[dict]:
     items = body["subscribers"]
     if not items or len(items) > MAX_USERS_PER_REQUEST:
         raise PayloadError(f"1 to {MAX_USERS_PER_REQUEST} subscribers per request")
-    cleaned, errors = [], []
-    for index, item in enumerate(items):
-        try:
-            cleaned.append(clean_subscriber(item))
-        except PayloadError as exc:
-            errors.append(f"subscribers[{index}]: {exc}")
-    if len({c["username"] for c in cleaned}) != len(cleaned):
-        errors.append("duplicate usernames in the request")
-    if errors:
-        raise PayloadError("; ".join(errors[:20]))
-    return cleaned
+    return clean_items(items, clean_subscriber, "subscribers")
 
 
 def rows_for(item: dict) -> dict:
