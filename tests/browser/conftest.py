@@ -7,6 +7,7 @@ run in this process (the `routersim` fixture) and are reached over TCP.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -141,22 +142,33 @@ def live_app(transactional_db, tmp_path):
                 print(f"--- {name} log ---\n{text[-6000:]}")
 
 
-@pytest.fixture
-def browser(live_app, monkeypatch):
-    """Chromium for one test. Playwright's sync API keeps an event loop running in this
-    thread, so Django's async-safety check must be off while the test talks to the ORM."""
+@contextlib.contextmanager
+def chromium_session(monkeypatch):
+    """Debian's Chromium through Playwright, for one test. Playwright's sync API keeps an
+    event loop running in this thread, so Django's async-safety check must be off while
+    the test talks to the ORM."""
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            # The test's ORM calls ran beside Playwright's loop, in a context of their own
+            # (the one inside this block), with a connection of their own: close it here,
+            # before the block ends, or it stays open and the test database cannot be
+            # dropped at the end of the run.
+            connections.close_all()
+            browser.close()
+
+
+@pytest.fixture
+def browser(live_app, monkeypatch):
+    """Chromium for one test against the running product."""
+    with chromium_session(monkeypatch) as browser:
         yield browser
-        # The test's ORM calls ran beside Playwright's loop, in a context of their own (the
-        # one inside this block), with a connection of their own: close it here, before
-        # the block ends, or it stays open and the test database cannot be dropped.
-        connections.close_all()
-        browser.close()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import os
 import pytest
 
 from provisioning.services.plan import Plan
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, chromium_session
 from tests.fidelity.servlet import Servlet, directory_files, render
 from tests.provisioning.helpers import HOTSPOT, deploy, generate, online_router
 
@@ -46,17 +46,8 @@ def deployed_pages(acme, routersim, login_methods, **extra):
 def chromium(monkeypatch):
     if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=CHROMIUM_ARGS)
+    with chromium_session(monkeypatch) as browser:
         yield browser
-        browser.close()
-    from django.db import connections
-
-    connections.close_all()
 
 
 def log_in(browser, servlet: Servlet, username: str, password: str) -> dict:
