@@ -140,3 +140,26 @@ def test_it_replaces_a_scopes_nas_rows(agent, radius_tables):
     with radius_tables.cursor() as cursor:
         cursor.execute("SELECT nasname, shortname, secret, type, description FROM nas")
         assert cursor.fetchall() == [("10.0.0.1", "gw", "s3cret", "other", "hotspot:scope-a")]
+
+
+def subscriber(username="S1", **kw):
+    return {"username": username, "password": "pw1", "rate_limit": "2M/10M", **kw}
+
+
+# Vouchers and PPPoE subscribers share one check per field and one per-item loop: the
+# whole request is refused, each bad item named by its index, nothing written.
+@pytest.mark.parametrize("url,key,make", [(URL, "vouchers", voucher),
+                                          ("/radius/agent/subscribers/", "subscribers",
+                                           subscriber)])
+def test_both_kinds_refuse_bad_items_by_index_and_write_nothing(agent, url, key, make):
+    items = [make("A1"), make("A2", expiry="next tuesday"),
+             make("A3", password="line\nbreak"), make("A1")]
+    response = agent.post(url, data=json.dumps({key: items}), content_type="application/json",
+                          headers={"Authorization": f"Bearer {AGENT_TOKEN}"})
+
+    assert response.status_code == 400
+    errors = "; ".join(response.json()["errors"])
+    assert f"{key}[1]: expiry must be an ISO 8601 date and time" in errors
+    assert f"{key}[2]: password must be text of at most 128 printable characters" in errors
+    assert "duplicate usernames in the request" in errors
+    assert radius_rows("radcheck", ["A1", "A2", "A3"]) == []
